@@ -18,6 +18,9 @@ public sealed partial class GracefulShutdown(
     IServiceProvider services,
     ILogger<GracefulShutdown> logger) : IHostedLifecycleService
 {
+    private const int FlushTimeoutMs = 5000;
+    private readonly List<Action> _flushes = [];
+
     /// <inheritdoc />
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
@@ -38,9 +41,11 @@ public sealed partial class GracefulShutdown(
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
         // Requests are finished; send what telemetry is buffered before the process exits.
-        services.GetService<TracerProvider>()?.ForceFlush(5000);
-        services.GetService<MeterProvider>()?.ForceFlush(5000);
-        services.GetService<LoggerProvider>()?.ForceFlush(5000);
+        foreach (var flush in _flushes)
+        {
+            flush();
+        }
+
         LogStopped(logger);
         return Task.CompletedTask;
     }
@@ -52,7 +57,26 @@ public sealed partial class GracefulShutdown(
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        // Resolved now: by the time StoppedAsync runs, a disposing host may no longer resolve services.
+        if (services.GetService<TracerProvider>() is { } tracer)
+        {
+            _flushes.Add(() => tracer.ForceFlush(FlushTimeoutMs));
+        }
+
+        if (services.GetService<MeterProvider>() is { } meter)
+        {
+            _flushes.Add(() => meter.ForceFlush(FlushTimeoutMs));
+        }
+
+        if (services.GetService<LoggerProvider>() is { } logs)
+        {
+            _flushes.Add(() => logs.ForceFlush(FlushTimeoutMs));
+        }
+
+        return Task.CompletedTask;
+    }
 
     /// <inheritdoc />
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
