@@ -1,0 +1,65 @@
+namespace Ingress.Config.Model;
+
+/// <summary>networking.istio.io Gateway: the ports, protocols and hosts an ingress gateway serves.</summary>
+public sealed record Gateway : Resource
+{
+    public GatewaySpec Spec { get; init; } = new();
+}
+
+/// <summary>The spec of a <see cref="Gateway"/>.</summary>
+public sealed record GatewaySpec
+{
+    public IReadOnlyList<Server> Servers { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Selector { get; init; } = Empty.Map<string>();
+}
+
+/// <summary>One server of a Gateway: a port, its hosts and its TLS settings.</summary>
+public sealed record Server
+{
+    public Port? Port { get; init; }
+    public string? Bind { get; init; }
+    public IReadOnlyList<string> Hosts { get; init; } = [];
+    public ServerTlsSettings? Tls { get; init; }
+    public string? DefaultEndpoint { get; init; }
+    public string? Name { get; init; }
+}
+
+/// <summary>A Gateway server port.</summary>
+public sealed record Port
+{
+    public int? Number { get; init; }
+    public string? Protocol { get; init; }
+    public string? Name { get; init; }
+    public int? TargetPort { get; init; }
+}
+
+/// <summary>TLS settings of a Gateway server.</summary>
+public sealed record ServerTlsSettings
+{
+    public bool? HttpsRedirect { get; init; }
+    public string? Mode { get; init; }
+    public string? ServerCertificate { get; init; }
+    public string? PrivateKey { get; init; }
+    public string? CaCertificates { get; init; }
+    public string? CaCrl { get; init; }
+    public string? CredentialName { get; init; }
+    public IReadOnlyList<string> CredentialNames { get; init; } = [];
+    public string? CaCertCredentialName { get; init; }
+    public IReadOnlyList<TlsCertificate> TlsCertificates { get; init; } = [];
+    public IReadOnlyList<string> SubjectAltNames { get; init; } = [];
+    public IReadOnlyList<string> VerifyCertificateSpki { get; init; } = [];
+    public IReadOnlyList<string> VerifyCertificateHash { get; init; } = [];
+    public string? MinProtocolVersion { get; init; }
+    public string? MaxProtocolVersion { get; init; }
+    public IReadOnlyList<string> CipherSuites { get; init; } = [];
+    public IReadOnlyList<string> EcdhCurves { get; init; } = [];
+    public bool? InsecureSkipVerify { get; init; }
+}
+
+/// <summary>A certificate given inline by file paths (<c>tls.tlsCertificates[]</c>).</summary>
+public sealed record TlsCertificate
+{
+    public string? ServerCertificate { get; init; }
+    public string? PrivateKey { get; init; }
+    public string? CaCertificates { get; init; }
+}
