@@ -56,22 +56,3 @@ public sealed class SchemaTheoryAttribute : TheoryAttribute
         }
     }
 }
-
-/// <summary>The repository root (the folder with Ingress.slnx), found from the test's base directory.</summary>
-public static class RepositoryRoot
-{
-    private static readonly Lazy<string> Found = new(() =>
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(directory.FullName, "Ingress.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above {AppContext.BaseDirectory} holds Ingress.slnx.");
-    });
-
-    public static string Path => Found.Value;
-}
