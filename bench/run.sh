@@ -12,6 +12,7 @@
 # Modes: --quick (a smoke run, about 4 minutes), default (about 11 minutes), --full (long runs and a 10-minute
 # soak, about 35 minutes). Sections (comma list, default all, in this order):
 #   sat       saturation, HTTP/1.1 keep-alive (wrk) and HTTP/2 (h2load), gateway vs nginx vs HAProxy
+#   profile   our gateway at saturation under dotnet-counters: bytes allocated per request, GCs, contention
 #   rate      fixed 1,000 req/s, 1 KB, TLS, 16 connections (hey -q): CPU s per 1,000 requests, RSS, added latency
 #   scale     1, 1,000 and 10,000 routes: throughput and the reload time of the large config
 #   startup   exec -> /ready 200, exec -> first proxied 200
@@ -24,7 +25,7 @@
 set -uo pipefail
 
 MODE=standard
-SECTIONS="sat,rate,scale,startup,service,reload,drain,tls,malformed,soak"
+SECTIONS="sat,profile,rate,scale,startup,service,reload,drain,tls,malformed,soak"
 INSTALL=1
 BUILD=1
 while [ $# -gt 0 ]; do
@@ -34,7 +35,7 @@ while [ $# -gt 0 ]; do
     --sections) SECTIONS="$2"; shift ;;
     --skip-install) INSTALL=0 ;;
     --skip-build) BUILD=0 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -54,7 +55,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 STAMP="$(date -u +%Y-%m-%dT%H%MZ)"
 OUT="$ROOT/bench/results/$STAMP"
 WORK="$(mktemp -d /tmp/ingress-bench.XXXXXX)"
-mkdir -p "$OUT"
+mkdir -p "$OUT/raw"
 TSV="$OUT/results.tsv"
 LOG="$OUT/run.log"
 : > "$TSV"
@@ -146,6 +147,11 @@ if [ "$INSTALL" = 1 ]; then
     say "installing ${need[*]}"
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null || { say "apt-get failed"; exit 1; }
   fi
+fi
+# The .NET runtime's own counters (allocations, GC, lock contention) for the profile section.
+export PATH="$PATH:$HOME/.dotnet/tools"
+if [ "$INSTALL" = 1 ] && ! command -v dotnet-counters >/dev/null; then
+  dotnet tool install -g dotnet-counters --version 10.0.750501 > /dev/null 2>&1 || say "dotnet-counters could not be installed: the profile section is skipped"
 fi
 for tool in nginx haproxy wrk h2load hey testssl openssl curl; do command -v "$tool" >/dev/null || { say "missing $tool"; exit 1; }; done
 { nginx -v 2>&1; haproxy -v | head -1; wrk --version 2>&1 | head -1; h2load --version; echo "hey (Debian $(dpkg-query -W -f='${Version}' hey 2>/dev/null))"; testssl --version 2>/dev/null | grep -m1 -i 'testssl.sh' ; dotnet --version; } > "$OUT/versions.txt" 2>&1
@@ -458,21 +464,53 @@ if has sat; then
   done
 fi
 
+if has profile && command -v dotnet-counters >/dev/null; then
+  say "== profile: our gateway at saturation (wrk -c64, ${DUR}s) with dotnet-counters (System.Runtime)"
+  counters="$OUT/raw/profile-gateway-counters.csv"; rm -f "$counters"
+  timeout $((DUR + 60)) dotnet-counters collect --process-id "$GW_PID" --counters System.Runtime --format csv -o "$counters" \
+    --duration "00:00:$(printf '%02d' $((DUR + 4)))" > "$WORK/counters.log" 2>&1 &
+  COUNTERS_PID=$!
+  sleep 2
+  before=$(cpu_ticks "$GW_PID")
+  run_wrk profile gateway 1 "$(url_for gateway)" 64 "$DUR"
+  after=$(cpu_ticks "$GW_PID")
+  wait "$COUNTERS_PID"
+  requests=$(awk '/requests in/ {print $1}' "$OUT/raw/profile-gateway-r1-wrk.txt")
+  if [ -s "$counters" ] && [ "${requests:-0}" -gt 0 ]; then
+    sum_counter() { awk -F, -v name="$1" 'index($3, name) == 1 {s += $5} END {printf "%.6f", s}' "$counters"; }
+    record profile gateway - alloc_bytes_per_request "$(awk -v a="$(sum_counter 'dotnet.gc.heap.total_allocated')" -v n="$requests" 'BEGIN {printf "%.0f", a / n}')"
+    record profile gateway - gen0_collections "$(sum_counter 'dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen0]')"
+    record profile gateway - gen1_collections "$(sum_counter 'dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen1]')"
+    record profile gateway - gen2_collections "$(sum_counter 'dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen2]')"
+    record profile gateway - gc_pause_s "$(sum_counter 'dotnet.gc.pause.time')"
+    record profile gateway - lock_contentions "$(sum_counter 'dotnet.monitor.lock_contentions')"
+    record profile gateway - exceptions "$(sum_counter 'dotnet.exceptions')"
+    record profile gateway - jit_time_s "$(sum_counter 'dotnet.jit.compilation.time')"
+    record profile gateway - cpu_ms_per_request "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.4f", t / hz / n * 1000}')"
+    record profile gateway - threadpool_threads_max "$(awk -F, 'index($3, "dotnet.thread_pool.thread.count") == 1 && $5 > m {m = $5} END {print m + 0}' "$counters")"
+    say "  profile: $(grep -P '^profile\t' "$TSV" | cut -f4,5 | tr '\t\n' '= ')"
+  else
+    say "  profile: no counters collected ($(tail -2 "$WORK/counters.log" | tr '\n' ' '))"
+  fi
+fi
+
 if has rate; then
+  # hey takes the TLS server name from its Host header (-host); without it, it sends "host:port" as SNI, which an
+  # SNI-strict listener (ours, like Envoy's) refuses.
   say "== fixed rate: 1,000 req/s (hey -c 16 -q 62.5), 1 KB, HTTP/1.1 keep-alive, ${RATE_DUR}s each, $ROUNDS rounds"
   [ "$MODE" = quick ] || warm "$(url_for gateway)" 10
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     for c in $(order_for_round direct gateway nginx haproxy); do
       file="$OUT/raw/rate-$c-r$ROUND-hey.txt"; mkdir -p "$OUT/raw"
       pid=$(pid_for "$c"); before=$(cpu_ticks "$pid"); before_backend=$(cpu_ticks "$BACKEND_PID")
-      timeout $((RATE_DUR + 30)) hey -z "${RATE_DUR}s" -c 16 -q 62.5 -disable-compression "$(url_for "$c")" > "$file" 2>&1
+      timeout $((RATE_DUR + 30)) hey -z "${RATE_DUR}s" -c 16 -q 62.5 -disable-compression $([ "$c" = direct ] || echo "-host $HOST") "$(url_for "$c")" > "$file" 2>&1
       after=$(cpu_ticks "$pid"); after_backend=$(cpu_ticks "$BACKEND_PID"); rss=$(rss_kb "$pid")
       total=$(awk '/^  \[[0-9]+\]/ {n += $2} END {print n + 0}' "$file")
       ok=$(awk '/^  \[2[0-9][0-9]\]/ {n += $2} END {print n + 0}' "$file")
       errors=$(awk '/^Error distribution:/ {e = 1; next} e && /\[[0-9]+\]/ {gsub(/[\[\]]/, "", $1); n += $1} END {print n + 0}' "$file")
       pct() { awk -v p="$1" '$1 == p "%" && $2 == "in" {printf "%.3f", $3 * 1000}' "$file"; }
       cpu_s=$(awk -v t=$((after - before)) -v hz="$CLK_TCK" 'BEGIN {printf "%.3f", t / hz}')
-      per1000=$(awk -v s="$cpu_s" -v n="$total" 'BEGIN {printf "%.4f", (n > 0 ? s / n * 1000 : 0)}')
+      per1000=$(awk -v s="$cpu_s" -v n="$total" 'BEGIN {if (n > 0) printf "%.4f", s / n * 1000; else print "n/a"}')
       record rate "$c" "$ROUND" rps "$(awk -v n="$total" -v d="$RATE_DUR" 'BEGIN {printf "%.1f", n / d}')"
       record rate "$c" "$ROUND" p50_ms "$(pct 50)"
       record rate "$c" "$ROUND" p90_ms "$(pct 90)"
@@ -566,13 +604,14 @@ fi
 
 # wrk with a script that counts every status, so a 503 in a reliability run cannot hide among 2xx.
 cat > "$WORK/count.lua" <<'EOF'
-local counts = {}
+-- global (not local): done() reads each thread's copy through thread:get("counts")
+counts = {}
 response = function(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
 local threads = {}
 setup = function(thread) table.insert(threads, thread) end
 done = function(summary, latency, requests)
   local total = {}
-  for _, t in ipairs(threads) do for s, n in pairs(t:get("counts")) do total[s] = (total[s] or 0) + n end end
+  for _, t in ipairs(threads) do for s, n in pairs(t:get("counts") or {}) do total[s] = (total[s] or 0) + n end end
   local line = "status counts:"
   for s, n in pairs(total) do line = line .. " " .. s .. "=" .. n end
   print(line)
@@ -643,13 +682,17 @@ if has drain; then
   sleep 5; t0=$(date +%s%N); kill -TERM "$S1_PID"
   wait "$S1_PID" 2>/dev/null; record reliability drain-service - service_exit_s "$(awk -v d=$(( $(date +%s%N) - t0 )) 'BEGIN {printf "%.1f", d / 1e9}')"
   wait "$REL_PID"; reliability_record drain-service
+  # Both instances up again, so the gateway's own drain is measured alone.
+  start_bg service-1 "$WORK/service-1b.log" env ASPNETCORE_URLS="http://127.0.0.1:$s1" AccessLog__Format=Off "$SERVICE"; S1_PID=$BG_PID
+  wait_http "http://127.0.0.1:$s1/hello" 60 || exit 1
+  warm "https://$HOST:$dp/test/hello" 3 16
   reliability_wrk drain-gateway "https://$HOST:$dp/test/hello" 15
   sleep 5; t0=$(date +%s%N); kill -TERM "$D_PID"
   wait "$D_PID" 2>/dev/null; code=$?
   record reliability drain-gateway - gateway_exit_s "$(awk -v d=$(( $(date +%s%N) - t0 )) 'BEGIN {printf "%.1f", d / 1e9}')"
   record reliability drain-gateway - gateway_exit_code "$code"
   wait "$REL_PID"; reliability_record drain-gateway
-  stop_pid "$S2_PID"
+  stop_pid "$S1_PID"; stop_pid "$S2_PID"
 fi
 
 if has tls; then
@@ -680,6 +723,11 @@ if has malformed; then
   for c in gateway nginx haproxy; do
     cat "$OUT/raw/malformed-$c.txt"
     record malformed "$c" - not_rejected "$(grep -c 'verdict=NOT-REJECTED' "$OUT/raw/malformed-$c.txt")"
+    # one row per case: status line, who answered (the proxy itself or the backend behind it), verdict
+    sed -n 's/^malformed case="\([^"]*\)" result="\([^"]*\)" answered_by=\([^ ]*\) verdict=\(.*\)$/\1\t\2 (\3) \4/p' "$OUT/raw/malformed-$c.txt" |
+      while IFS=$'\t' read -r name value; do record malformed_case "$c" "$name" result "$value"; done
+    sed -n 's/^malformed case="\(slow headers[^"]*\)" \(.*\)$/\1\t\2/p' "$OUT/raw/malformed-$c.txt" |
+      while IFS=$'\t' read -r name value; do record malformed_case "$c" "$name" result "$value"; done
     record malformed "$c" - alive_after "$(grep -q 'alive afterwards.*verdict=ok' "$OUT/raw/malformed-$c.txt" && echo yes || echo NO)"
     kill -0 "$(pid_for "$c")" 2>/dev/null && record malformed "$c" - process_alive yes || record malformed "$c" - process_alive NO
   done
@@ -713,7 +761,8 @@ if has soak; then
 fi
 
 echo "load_after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
-tail -50 "$WORK/gateway.log" > "$OUT/raw/gateway-log-tail.txt" 2>/dev/null
+# The gateways' own logs (access log off: reloads, listener changes, warnings), capped.
+for log in gateway gateway-drain; do [ -f "$WORK/$log.log" ] && tail -c 2000000 "$WORK/$log.log" > "$OUT/raw/$log.log"; done
 "$BENCH" report --tsv "$TSV" --machine "$OUT/machine.txt" > "$OUT/summary.md" 2>&1 || say "report failed (see $OUT/summary.md)"
 say "done: $OUT/summary.md"
 cat "$OUT/summary.md"

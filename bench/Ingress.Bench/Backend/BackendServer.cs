@@ -27,6 +27,12 @@ public static class BackendServer
             kestrel.Listen(System.Net.IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1);
         });
         var app = builder.Build();
+        // Marks what the backend answered, so a probe can tell a proxy's own rejection from a forwarded request.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers["x-bench-backend"] = "1";
+            return next(context);
+        });
         app.MapPost("/v1/{signal}", async context =>
         {
             await context.Request.Body.CopyToAsync(Stream.Null);

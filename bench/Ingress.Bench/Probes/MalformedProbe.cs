@@ -28,36 +28,41 @@ public static class MalformedProbe
         var slowSeconds = options.Int("slow", 40);
         var slowConnections = options.Int("slow-connections", 20);
 
-        var cases = new (string Name, string Request)[]
+        var cases = new (string Name, string Request, bool RfcAllowsAccepting)[]
         {
-            ("baseline GET (well-formed)", $"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
-            ("header value of 64 KiB", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Big: {new string('a', 64 * 1024)}\r\n\r\n"),
-            ("request target of 64 KiB", $"GET {path}?{new string('q', 64 * 1024)} HTTP/1.1\r\nHost: {host}\r\n\r\n"),
-            ("500 header fields", $"GET {path} HTTP/1.1\r\nHost: {host}\r\n{string.Concat(Enumerable.Range(0, 500).Select(i => $"X-H{i}: v\r\n"))}\r\n"),
-            ("space inside a header name", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nBad Name: v\r\n\r\n"),
-            ("control character (0x01) in a header value", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Ctl: a\u0001b\r\n\r\n"),
-            ("NUL in the request target", $"GET {path}\0 HTTP/1.1\r\nHost: {host}\r\n\r\n"),
-            ("space inside the request target", $"GET {path} x HTTP/1.1\r\nHost: {host}\r\n\r\n"),
-            ("bare LF line endings", $"GET {path} HTTP/1.1\nHost: {host}\n\n"),
-            ("obsolete line folding", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Fold: a\r\n  b\r\n\r\n"),
-            ("missing Host (HTTP/1.1)", $"GET {path} HTTP/1.1\r\n\r\n"),
-            ("two different Host headers", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nHost: other.example\r\n\r\n"),
-            ("unknown HTTP version", $"GET {path} HTTP/9.9\r\nHost: {host}\r\n\r\n"),
-            ("Content-Length + Transfer-Encoding: chunked", $"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
-            ("two different Content-Length values", $"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"),
-            ("negative Content-Length", $"POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: -1\r\n\r\n"),
-            ("Transfer-Encoding: xchunked", $"POST {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"),
-            ("bad chunk size", $"POST {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n"),
+            ("baseline GET (well-formed)", $"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n", false),
+            ("header value of 64 KiB", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Big: {new string('a', 64 * 1024)}\r\n\r\n", false),
+            ("request target of 64 KiB", $"GET {path}?{new string('q', 64 * 1024)} HTTP/1.1\r\nHost: {host}\r\n\r\n", false),
+            ("500 header fields", $"GET {path} HTTP/1.1\r\nHost: {host}\r\n{string.Concat(Enumerable.Range(0, 500).Select(i => $"X-H{i}: v\r\n"))}\r\n", false),
+            ("space inside a header name", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nBad Name: v\r\n\r\n", false),
+            ("control character (0x01) in a header value", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Ctl: a\u0001b\r\n\r\n", true),
+            ("bare CR inside a header value", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-CR: a\rb\r\n\r\n", false),
+            ("NUL in the request target", $"GET {path}\0 HTTP/1.1\r\nHost: {host}\r\n\r\n", false),
+            ("space inside the request target", $"GET {path} x HTTP/1.1\r\nHost: {host}\r\n\r\n", false),
+            ("bare LF line endings", $"GET {path} HTTP/1.1\nHost: {host}\n\n", true),
+            ("obsolete line folding", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nX-Fold: a\r\n  b\r\n\r\n", false),
+            ("missing Host (HTTP/1.1)", $"GET {path} HTTP/1.1\r\n\r\n", false),
+            ("two different Host headers", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nHost: other.example\r\n\r\n", false),
+            ("unknown HTTP version", $"GET {path} HTTP/9.9\r\nHost: {host}\r\n\r\n", false),
+            ("Content-Length + Transfer-Encoding: chunked", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", false),
+            ("two different Content-Length values", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", false),
+            ("negative Content-Length", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nContent-Length: -1\r\n\r\n", false),
+            ("Transfer-Encoding: xchunked", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: xchunked\r\n\r\n0\r\n\r\n", false),
+            ("bad chunk size", $"GET {path} HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n", false),
         };
 
         var failures = 0;
-        foreach (var (name, request) in cases)
+        foreach (var (name, request, rfcAllowsAccepting) in cases)
         {
             var outcome = await SendAsync(endpoint, host, Encoding.Latin1.GetBytes(request));
             var isBaseline = name.StartsWith("baseline", StringComparison.Ordinal);
-            var ok = isBaseline ? outcome.Status == 200 : outcome.Status is >= 400 or -1;
-            failures += ok ? 0 : 1;
-            Console.WriteLine($"malformed case=\"{name}\" result={outcome.Describe()} verdict={(ok ? "ok" : "NOT-REJECTED")}");
+            var rejected = outcome.Status is >= 400 or -1;
+            var verdict = isBaseline ? (outcome.Status == 200 ? "ok" : "BASELINE-FAILED")
+                : rejected ? (outcome.FromBackend ? "ok-rejected-by-backend" : "ok")
+                : rfcAllowsAccepting ? "tolerated-as-rfc-9110/9112-allow"
+                : "NOT-REJECTED";
+            failures += verdict.StartsWith("ok", StringComparison.Ordinal) || verdict.StartsWith("tolerated", StringComparison.Ordinal) ? 0 : 1;
+            Console.WriteLine($"malformed case=\"{name}\" result={outcome.Describe()} answered_by={(outcome.Status <= 0 ? "-" : outcome.FromBackend ? "backend" : "proxy")} verdict={verdict}");
         }
 
         var slow = await SlowHeadersAsync(endpoint, host, path, slowConnections, TimeSpan.FromSeconds(slowSeconds));
@@ -128,7 +133,7 @@ public static class MalformedProbe
                 }
 
                 total += read;
-                if (Encoding.Latin1.GetString(buffer, 0, total).Contains("\r\n", StringComparison.Ordinal))
+                if (Encoding.Latin1.GetString(buffer, 0, total).Contains("\r\n\r\n", StringComparison.Ordinal))
                 {
                     break;
                 }
@@ -140,11 +145,12 @@ public static class MalformedProbe
         }
 
         var text = Encoding.Latin1.GetString(buffer, 0, total);
+        var fromBackend = text.Contains("\r\nx-bench-backend:", StringComparison.OrdinalIgnoreCase);
         var firstLine = text.Split("\r\n")[0];
         var parts = firstLine.Split(' ', 3);
         return parts.Length >= 2 && parts[0].StartsWith("HTTP/", StringComparison.Ordinal)
                && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var status)
-            ? new Outcome(status, firstLine)
+            ? new Outcome(status, firstLine, fromBackend)
             : new Outcome(-1, total == 0 ? "connection closed without a response" : $"unparsed: {firstLine[..Math.Min(60, firstLine.Length)]}");
     }
 
@@ -202,7 +208,7 @@ public static class MalformedProbe
         return (line, meanwhile.Status == 200);
     }
 
-    private sealed record Outcome(int Status, string Detail)
+    private sealed record Outcome(int Status, string Detail, bool FromBackend = false)
     {
         public string Describe() => $"\"{Detail}\"";
     }

@@ -30,6 +30,7 @@ public static class ReportWriter
         md.AppendLine("### Machine and run").AppendLine().AppendLine("```").Append(machine.TrimEnd()).AppendLine().AppendLine("```").AppendLine();
         md.AppendLine("Values are medians across rounds; errors are summed. `×nginx` is the ratio to nginx measured in the same run.").AppendLine();
         Saturation(t, md);
+        Profile(t, md);
         Rate(t, md);
         Scale(t, md);
         Startup(t, md);
@@ -63,6 +64,22 @@ public static class ReportWriter
         }
 
         md.AppendLine().AppendLine("HTTP/1.1: `wrk -t2 -c64 --latency`; HTTP/2: `h2load -t2 -c32 -m10` (percentiles from its per-request log).").AppendLine();
+    }
+
+    private static void Profile(ResultsTable t, StringBuilder md)
+    {
+        if (!t.Has("profile"))
+        {
+            return;
+        }
+
+        md.AppendLine("### Profile of our gateway at saturation (`dotnet-counters collect`, System.Runtime)").AppendLine();
+        md.AppendLine("| req/s | CPU ms per request | bytes allocated per request | gen0 / gen1 / gen2 GCs | GC pause s | lock contentions | exceptions | JIT s | thread-pool threads (max) |");
+        md.AppendLine("|---:|---:|---:|---|---:|---:|---:|---:|---:|");
+        string V(string metric) => t.Texts("profile", "gateway", metric) is [var v, ..] ? v : "—";
+        md.AppendLine($"| {F0(t.Median("profile", "gateway", "h1_rps"))} | {V("cpu_ms_per_request")} | {V("alloc_bytes_per_request")} | " +
+                      $"{V("gen0_collections")} / {V("gen1_collections")} / {V("gen2_collections")} | {V("gc_pause_s")} | {V("lock_contentions")} | " +
+                      $"{V("exceptions")} | {V("jit_time_s")} | {V("threadpool_threads_max")} |").AppendLine();
     }
 
     private static void Rate(ResultsTable t, StringBuilder md)
@@ -204,6 +221,21 @@ public static class ReportWriter
             }
 
             md.AppendLine();
+        }
+
+        if (t.Has("malformed_case"))
+        {
+            var contenders = t.Contenders("malformed_case");
+            md.AppendLine($"| case | {string.Join(" | ", contenders.Select(Label))} |");
+            md.AppendLine($"|---|{string.Concat(contenders.Select(_ => "---|"))}");
+            foreach (var name in t.Rounds("malformed_case"))
+            {
+                md.AppendLine($"| {name} | {string.Join(" | ", contenders.Select(c => t.Value("malformed_case", c, name, "result") ?? "—"))} |");
+            }
+
+            md.AppendLine().AppendLine("Each case on a fresh TLS connection; `(proxy)` = answered by the proxy itself, `(backend)` = the proxy " +
+                "forwarded it and the backend answered. `tolerated` = the RFC lets a recipient accept it (bare LF, RFC 9112 §2.2; " +
+                "CTL other than CR/LF/NUL in a field value, RFC 9110 §5.5).").AppendLine();
         }
 
         if (t.Has("soak"))

@@ -28,6 +28,14 @@ public sealed class ResultsTable(IReadOnlyList<Measurement> rows)
     public IReadOnlyList<string> Texts(string section, string contender, string metric) =>
         rows.Where(r => r.Section == section && r.Contender == contender && r.Metric == metric).Select(r => r.Value).ToList();
 
+    /// <summary>The round column's distinct values of a section (malformed cases use it for the case name).</summary>
+    public IReadOnlyList<string> Rounds(string section) =>
+        rows.Where(r => r.Section == section).Select(r => r.Round).Distinct().ToList();
+
+    /// <summary>The value recorded for one section, contender, round and metric, or null.</summary>
+    public string? Value(string section, string contender, string round, string metric) =>
+        rows.FirstOrDefault(r => r.Section == section && r.Contender == contender && r.Round == round && r.Metric == metric)?.Value;
+
     /// <summary>Whether the section was run.</summary>
     public bool Has(string section) => rows.Any(r => r.Section == section);
 
