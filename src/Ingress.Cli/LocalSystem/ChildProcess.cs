@@ -92,6 +92,21 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>After the part exited: waits (briefly) until its last output has been read, so <see cref="Tail"/> is complete.</summary>
+    public async Task DrainOutputAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            // The parameterless wait also waits for the end of the redirected output.
+            await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Something the part started still holds its output open; what was read so far has to do.
+        }
+    }
+
     /// <summary>The last lines the part printed (for a message when it fails to start).</summary>
     public string Tail()
     {

@@ -16,6 +16,7 @@ public static class Readiness
             cancellationToken.ThrowIfCancellationRequested();
             if (part.HasExited)
             {
+                await part.DrainOutputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
                 throw new LocalSystemException(
                     $"{part.Name} exited with code {part.ExitCode} before it was ready. Its last output ({part.Spec.LogPath}):\n{Indent(part.Tail())}");
             }
