@@ -101,7 +101,7 @@ internal static class CertManagerValidator
         }
 
         if (string.IsNullOrEmpty(spec.CommonName) && string.IsNullOrEmpty(spec.LiteralSubject) && spec.DnsNames.Count == 0 &&
-            spec.Uris.Count == 0 && spec.IpAddresses.Count == 0 && spec.EmailAddresses.Count == 0 && spec.OtherNames is null)
+            spec.Uris.Count == 0 && spec.IpAddresses.Count == 0 && spec.EmailAddresses.Count == 0 && spec.OtherNames.Count == 0)
         {
             f.Error(CertificateSubject, "spec",
                 "at least one of commonName (from the commonName field or from a literalSubject), dnsNames, uriSANs, ipAddresses, emailSANs or otherNames must be set");

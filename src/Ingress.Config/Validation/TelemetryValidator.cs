@@ -66,31 +66,32 @@ internal static class TelemetryValidator
         }
     }
 
-    private static void CustomTag(string name, Opaque tag, string path, Findings f)
+    private static void CustomTag(string name, CustomTag tag, string path, Findings f)
     {
         if (name.Length == 0)
         {
             f.Error(TelemetryTracing, path, "tag name may not be empty");
         }
 
-        if (tag.Value is not IReadOnlyDictionary<string, object?> fields || fields.Count == 0)
+        if (tag.Literal is null && tag.Header is null && tag.Environment is null && tag.Formatter is null)
         {
             f.Error(TelemetryTracing, path, $"tag '{name}' may not have a nil value");
             return;
         }
 
-        foreach (var (kind, field, message) in new[]
-                 {
-                     ("literal", "value", "literal tag value may not be empty"),
-                     ("header", "name", "header tag name may not be empty"),
-                     ("environment", "name", "environment tag name may not be empty"),
-                 })
+        if (tag.Literal is { } literal && string.IsNullOrEmpty(literal.Value))
         {
-            if (fields.TryGetValue(kind, out var body) &&
-                (body is not IReadOnlyDictionary<string, object?> inner || inner.GetValueOrDefault(field) is not string { Length: > 0 }))
-            {
-                f.Error(TelemetryTracing, $"{path}.{kind}", message);
-            }
+            f.Error(TelemetryTracing, $"{path}.literal", "literal tag value may not be empty");
+        }
+
+        if (tag.Header is { } header && string.IsNullOrEmpty(header.Name))
+        {
+            f.Error(TelemetryTracing, $"{path}.header", "header tag name may not be empty");
+        }
+
+        if (tag.Environment is { } environment && string.IsNullOrEmpty(environment.Name))
+        {
+            f.Error(TelemetryTracing, $"{path}.environment", "environment tag name may not be empty");
         }
     }
 }
