@@ -1,4 +1,9 @@
+using Ingress.Config.Analysis.CertManager;
+using Ingress.Config.Analysis.DestinationRules;
 using Ingress.Config.Analysis.Gateways;
+using Ingress.Config.Analysis.Injection;
+using Ingress.Config.Analysis.Security;
+using Ingress.Config.Analysis.Services;
 using Ingress.Config.Analysis.VirtualServices;
 using Ingress.Config.Diagnostics;
 
@@ -20,6 +25,19 @@ public static class AnalyzerRegistry
         new OredMatchAnalyzer(),
         new UnreachableRuleAnalyzer(),
         new VirtualServiceGatewayAnalyzer(),
+        new ConflictingMeshGatewayHostsAnalyzer(),
+        new JwtClaimRouteAnalyzer(),
+        new CaCertificateAnalyzer(),
+        new SubsetSelectPodAnalyzer(),
+        new PortNameAnalyzer(),
+        new NamespaceInjectionAnalyzer(),
+        new PolicySelectorAnalyzer(),
+        new AuthorizationPolicyMatchAnalyzer(),
+        new RequestPrincipalAnalyzer(),
+        new StrictMtlsInjectionAnalyzer(),
+        new IssuerReferenceAnalyzer(),
+        new CertificateSecretNamespaceAnalyzer(),
+        new Http01ChallengeAnalyzer(),
     }.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>

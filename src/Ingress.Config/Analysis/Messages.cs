@@ -149,7 +149,7 @@ public static class Messages
 
     public static readonly MessageType AuthorizationPolicyNeverMatches = new(
         "ING2009", "AuthorizationPolicyNeverMatches", Severity.Warning,
-        "{0} policy can never match: {1}",
+        "Rule {0} of this {1} policy can never match: {2}",
         "An AuthorizationPolicy rule can never match a request (for example methods that are not HTTP methods, or notPaths covering every path).");
 
     public static readonly MessageType AllowNothingPolicy = new(
@@ -159,7 +159,7 @@ public static class Messages
 
     public static readonly MessageType RequestPrincipalWithoutRequestAuthentication = new(
         "ING2011", "RequestPrincipalWithoutRequestAuthentication", Severity.Warning,
-        "{0} uses {1}, but no RequestAuthentication applies to {2}, so no request ever carries a verified JWT and this condition never holds.",
+        "Rule {0} uses {1}, but no RequestAuthentication applies to {2}, so no request carries a verified JWT and {3}.",
         "An AuthorizationPolicy rule depends on a JWT (requestPrincipals or request.auth.*) for workloads that no RequestAuthentication covers.");
 
     /// <summary>The whole catalogue, ordered by code.</summary>
