@@ -1,7 +1,6 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/hello", () => Results.Text("hello."));
-app.Run();
+using HttpServer;
+
+return await HttpServerApp.RunAsync(args);
 
 /// <summary>Entry point, visible to the tests' WebApplicationFactory.</summary>
 public partial class Program;

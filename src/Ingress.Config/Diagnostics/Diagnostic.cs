@@ -29,10 +29,19 @@ public sealed record Diagnostic
 
     public SourceLocation Location { get; init; } = SourceLocation.None;
 
-    /// <summary>The istioctl-style one-line form: <c>Error [IST0101] (VirtualService ns/name file:12) message</c>.</summary>
+    /// <summary>
+    /// The istioctl-style one-line form: <c>Error [IST0101] (VirtualService ns/name file:12) message</c>. A finding
+    /// about a file rather than a resource (a YAML syntax error, a missing path) reads compiler-style:
+    /// <c>file:3:7: Error [ING0002] message</c>.
+    /// </summary>
     public override string ToString()
     {
-        var where = Resource is null ? Location.ToString() : $"{Resource} {Location}";
-        return $"{Severity} [{Code}] ({where}) {Message}";
+        if (Resource is null)
+        {
+            var position = Location.Line > 0 ? $"{Location.File}:{Location.Line}:{Location.Column}" : Location.File;
+            return $"{position}: {Severity} [{Code}] {Message}";
+        }
+
+        return $"{Severity} [{Code}] ({Resource} {Location}) {Message}";
     }
 }

@@ -74,6 +74,7 @@ public sealed record ServicePort
     public int? Port { get; init; }
 
     /// <summary>A number or a container port name, as written.</summary>
+    [IntOrString]
     public string? TargetPort { get; init; }
 
     public string? Protocol { get; init; }

@@ -18,6 +18,10 @@ public sealed class YamlFieldAttribute(string name) : Attribute
     public string Name { get; } = name;
 }
 
+/// <summary>Marks a string property that Kubernetes also accepts as a bare integer (IntOrString, e.g. targetPort).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class IntOrStringAttribute : Attribute;
+
 /// <summary>
 /// Marks a model type whose YAML may carry fields the model does not describe (Kubernetes kinds of which only the
 /// parts that matter are modelled). Unknown fields of other types are errors.

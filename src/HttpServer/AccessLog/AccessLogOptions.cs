@@ -1,0 +1,24 @@
+namespace HttpServer.AccessLog;
+
+/// <summary>Access-log settings (section <c>AccessLog</c>).</summary>
+public sealed record AccessLogOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string Section = "AccessLog";
+
+    /// <summary><c>Text</c> (default), <c>Json</c> or <c>Off</c>.</summary>
+    public AccessLogFormat Format { get; init; } = AccessLogFormat.Text;
+}
+
+/// <summary>How access-log lines are written.</summary>
+public enum AccessLogFormat
+{
+    /// <summary>One space-separated line per request.</summary>
+    Text,
+
+    /// <summary>One JSON object per line.</summary>
+    Json,
+
+    /// <summary>No access log.</summary>
+    Off,
+}

@@ -1,0 +1,38 @@
+using HttpServer.ServiceDefaults;
+
+namespace HttpServer.Headers;
+
+/// <summary>Copies the request's headers into the response and sets <c>Version</c>, just before the response starts.</summary>
+/// <remarks>
+/// Done in <c>OnStarting</c> so the headers are in place before the first body byte whatever the endpoint does,
+/// and so that error responses (which clear headers) still carry them. Headers the endpoint set itself win.
+/// </remarks>
+public sealed class ResponseHeadersMiddleware(RequestDelegate next, VersionInfo version)
+{
+    /// <summary>Registers the header copy and calls the rest of the pipeline.</summary>
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.OnStarting(static state =>
+        {
+            var (httpContext, versionValue) = ((HttpContext, string))state;
+            Apply(httpContext.Request.Headers, httpContext.Response.Headers, versionValue);
+            return Task.CompletedTask;
+        }, (context, version.Version));
+        return next(context);
+    }
+
+    /// <summary>Copies every copyable request header that the response does not already have, then sets <c>Version</c>.</summary>
+    internal static void Apply(IHeaderDictionary request, IHeaderDictionary response, string version)
+    {
+        foreach (var (name, value) in request)
+        {
+            if (HeaderRules.IsCopyable(name) && !response.ContainsKey(name))
+            {
+                response[name] = value;
+            }
+        }
+
+        response[HeaderRules.VersionHeader] = version;
+    }
+}

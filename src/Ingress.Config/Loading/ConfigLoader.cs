@@ -1,0 +1,228 @@
+using System.Collections.ObjectModel;
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Model;
+
+namespace Ingress.Config.Loading;
+
+/// <summary>
+/// Reads Kubernetes YAML (files, folders, standard input; multi-document; <c>kind: List</c>) into a
+/// <see cref="ConfigSet"/>, reporting every problem with its file, line and field path instead of stopping at the first.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>The file name used for standard input.</summary>
+    public const string StdinName = "<stdin>";
+
+    private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+
+    /// <summary>
+    /// Loads files, folders (recursively: *.yaml, *.yml, *.json, in ordinal path order) and <c>-</c> (standard input).
+    /// </summary>
+    public static LoadResult LoadPaths(IEnumerable<string> paths, LoadOptions options, TextReader? stdin = null)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentNullException.ThrowIfNull(options);
+        var resources = new List<Resource>();
+        var diagnostics = new List<Diagnostic>();
+        foreach (var path in paths)
+        {
+            if (path == "-")
+            {
+                LoadInto((stdin ?? Console.In).ReadToEnd(), StdinName, options, resources, diagnostics);
+            }
+            else if (Directory.Exists(path))
+            {
+                var files = Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
+                    .Where(f => Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                    .Order(StringComparer.Ordinal);
+                foreach (var file in files)
+                {
+                    LoadFile(file, options, resources, diagnostics);
+                }
+            }
+            else if (File.Exists(path))
+            {
+                LoadFile(path, options, resources, diagnostics);
+            }
+            else
+            {
+                diagnostics.Add(new Diagnostic
+                {
+                    Code = LoaderCodes.PathNotReadable,
+                    Severity = Severity.Error,
+                    Message = "no such file or folder; give YAML files, folders, or - for standard input",
+                    Location = new SourceLocation(path, 0, 0),
+                });
+            }
+        }
+
+        return Result(resources, diagnostics);
+    }
+
+    /// <summary>Loads YAML text as if read from a file of that name.</summary>
+    public static LoadResult LoadText(string yaml, string fileName, LoadOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(options);
+        var resources = new List<Resource>();
+        var diagnostics = new List<Diagnostic>();
+        LoadInto(yaml, fileName, options, resources, diagnostics);
+        return Result(resources, diagnostics);
+    }
+
+    private static LoadResult Result(List<Resource> resources, List<Diagnostic> diagnostics) => new()
+    {
+        Config = new ConfigSet { Resources = resources.AsReadOnly() },
+        Diagnostics = diagnostics.AsReadOnly(),
+    };
+
+    private static void LoadFile(string file, LoadOptions options, List<Resource> resources, List<Diagnostic> diagnostics)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(new Diagnostic
+            {
+                Code = LoaderCodes.PathNotReadable,
+                Severity = Severity.Error,
+                Message = $"cannot be read: {e.Message}",
+                Location = new SourceLocation(file, 0, 0),
+            });
+            return;
+        }
+
+        LoadInto(text, file, options, resources, diagnostics);
+    }
+
+    private static void LoadInto(string text, string file, LoadOptions options, List<Resource> resources,
+        List<Diagnostic> diagnostics)
+    {
+        using var reader = new StringReader(text);
+        var documents = YamlTreeReader.ReadAll(reader, out var error);
+        foreach (var document in documents)
+        {
+            LoadDocument(document, file, options, resources, diagnostics);
+        }
+
+        if (error is not null)
+        {
+            diagnostics.Add(new Diagnostic
+            {
+                Code = LoaderCodes.SyntaxError,
+                Severity = Severity.Error,
+                Message = $"YAML syntax error: {error.Message}; {SyntaxHint(error.Message)}. Nothing after this point " +
+                          "in the file was read",
+                Location = new SourceLocation(file, error.Line, error.Column),
+            });
+        }
+    }
+
+    private static void LoadDocument(Node document, string file, LoadOptions options, List<Resource> resources,
+        List<Diagnostic> diagnostics)
+    {
+        if (document.Kind != NodeKind.Mapping)
+        {
+            Report(diagnostics, LoaderCodes.NotAnObject, file, document, null,
+                $"a document must be a Kubernetes object (apiVersion, kind, metadata), not {ValueBinder.Describe(document)}");
+            return;
+        }
+
+        var kind = ScalarText(document.Get("kind"));
+        var apiVersion = ScalarText(document.Get("apiVersion"));
+        var metadata = document.Get("metadata");
+        var name = metadata?.Kind == NodeKind.Mapping ? ScalarText(metadata.Get("name")) : null;
+        var writtenNamespace = metadata?.Kind == NodeKind.Mapping ? ScalarText(metadata.Get("namespace")) : null;
+
+        if (kind == "List" && document.Get("items") is { Kind: NodeKind.Sequence } items)
+        {
+            foreach (var item in items.Items!)
+            {
+                LoadDocument(item, file, options, resources, diagnostics);
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(apiVersion))
+        {
+            var missing = string.IsNullOrEmpty(kind) ? "kind" : "apiVersion";
+            Report(diagnostics, LoaderCodes.NotAnObject, file, document, null,
+                $"the document has no {missing}; every Kubernetes object needs apiVersion, kind and metadata.name");
+            return;
+        }
+
+        var (group, version) = KindRegistry.Split(apiVersion);
+        var info = KindRegistry.Find(group, kind);
+        var displayNamespace = writtenNamespace ?? (info?.ClusterScoped == true ? "" : options.DefaultNamespace);
+        var display = string.IsNullOrEmpty(displayNamespace) ? $"{kind} {name}" : $"{kind} {displayNamespace}/{name}";
+        if (info is null)
+        {
+            Report(diagnostics, LoaderCodes.UnknownKind, file, document, display,
+                $"skipped: {kind} ({apiVersion}) is not a kind this tool models, so it is not checked", Severity.Info);
+            return;
+        }
+
+        if (!info.Versions.Contains(version, StringComparer.Ordinal))
+        {
+            var served = string.Join(", ", info.Versions.Select(info.ApiVersion));
+            Report(diagnostics, LoaderCodes.UnservedVersion, file, document.GetKey("apiVersion") ?? document, display,
+                $"apiVersion {apiVersion} is not served for {kind}; use one of: {served}");
+            return;
+        }
+
+        if (string.IsNullOrEmpty(name))
+        {
+            Report(diagnostics, LoaderCodes.NotAnObject, file, metadata ?? document, $"{kind} (unnamed)",
+                $"the {kind} has no metadata.name; every Kubernetes object needs one");
+            return;
+        }
+
+        var scope = new BindScope(file, display, diagnostics);
+        DuplicateKeys.Report(document, "", scope);
+        var resource = (Resource)ValueBinder.For(info.ModelType).Bind(document, "", scope)!;
+        var namespaceValue = info.ClusterScoped ? resource.Metadata.Namespace
+            : string.IsNullOrEmpty(resource.Metadata.Namespace) ? options.DefaultNamespace
+            : resource.Metadata.Namespace;
+        resource = resource with
+        {
+            Metadata = resource.Metadata with { Namespace = namespaceValue },
+            Source = new SourceLocation(file, document.Line, document.Column),
+            FieldLocations = new ReadOnlyDictionary<string, SourceLocation>(scope.Locations),
+        };
+        resources.Add(resource);
+    }
+
+    /// <summary>YamlDotNet names the parser state; say what the user most likely wrote instead.</summary>
+    private static string SyntaxHint(string message) => message switch
+    {
+        _ when message.Contains("found invalid mapping", StringComparison.Ordinal) ||
+               message.Contains("mapping values are not allowed", StringComparison.Ordinal) =>
+            "a \"key: value\" appears where none is allowed: this line is probably indented differently from the " +
+            "keys beside it, or a value containing \": \" needs quotes",
+        _ when message.Contains("did not find expected key", StringComparison.Ordinal) =>
+            "a line is indented less or more than the keys of its block, or a list item (-) is mixed with keys",
+        _ when message.Contains("alias", StringComparison.Ordinal) =>
+            "a value starting with * is read as an alias: quote it (\"*\" or \"*.example.com\")",
+        _ when message.Contains("cannot start any token", StringComparison.Ordinal) =>
+            "check for a tab (YAML indents with spaces only) or a character such as @ or ` that must be quoted",
+        _ => "check the indentation and quoting of this line and the one above",
+    };
+
+    private static string? ScalarText(Node? node) =>
+        node is { Kind: NodeKind.Scalar } && !node.IsNull ? node.Value : null;
+
+    private static void Report(List<Diagnostic> diagnostics, string code, string file, Node at, string? resource,
+        string message, Severity severity = Severity.Error) =>
+        diagnostics.Add(new Diagnostic
+        {
+            Code = code,
+            Severity = severity,
+            Message = message,
+            Resource = resource,
+            Location = new SourceLocation(file, at.Line, at.Column),
+        });
+}
