@@ -27,7 +27,7 @@ public sealed record MessageType(string Code, string Name, Severity Severity, st
             Resource = resource.DisplayName,
             FieldPath = fieldPath,
             Location = resource.LocationOf(fieldPath),
-            Message = string.IsNullOrEmpty(advice) ? text : $"{text} {advice}",
+            Message = string.IsNullOrEmpty(advice) ? text : $"{text}{(text.EndsWith('.') ? "" : ".")} {advice}",
         };
     }
 }

@@ -73,46 +73,49 @@ public sealed class Http01ChallengeAnalyzer : IAnalyzer
         var port80 = servers.Where(e => e.Server.Port?.Number == 80).ToList();
         var solverClass = ingress?.IngressClassName ?? ingress?.Class;
 
-        if (solverClass != IstioClass)
-        {
-            if (servers.Count == 0)
-            {
-                return null; // Another controller serves this name; nothing here says otherwise.
-            }
-
-            var how = solverClass is not null
-                ? $"the solver publishes it through ingress class {solverClass}"
-                : ingress?.Name is { } existing
-                    ? $"the solver adds it to Ingress {existing}"
-                    : "the solver's Ingress has no class, and Istio only serves Ingresses of class istio";
-            var where = port80.Count > 0
-                ? $"port 80 for {dnsName} is served by {port80[0].Gateway.DisplayName}, which has no route to the solver"
-                : $"{dnsName} is served by {servers[0].Gateway.DisplayName} and no Gateway server listens on port 80 for it";
-            return ($"{how}, but {where}.",
-                "Set http01.ingress.class: istio so Istio's ingress gateway serves the challenge on port 80, or use a DNS-01 solver.");
-        }
-
+        // Envoy applies httpsRedirect to the whole host before any route is looked at.
         var redirect = port80.FirstOrDefault(e => e.Server.Tls?.HttpsRedirect == true);
         if (redirect.Gateway is not null)
         {
             return ($"{redirect.Gateway.DisplayName} redirects port 80 for it to HTTPS (spec.servers[{redirect.Index}].tls.httpsRedirect), so the validation request gets a 301 instead of the token.",
-                "Drop tls.httpsRedirect and redirect in a VirtualService rule listed after one that leaves /.well-known/acme-challenge/ alone, or use a DNS-01 solver.");
+                "Drop tls.httpsRedirect and redirect in a VirtualService rule listed after one that sends /.well-known/acme-challenge/ to the solver, or use a DNS-01 solver.");
         }
 
-        foreach (var (vs, rule) in CapturingRoutes(context, port80, dnsName))
+        if (FirstChallengeRoute(context, port80, dnsName) is { } route)
         {
-            return ($"rule #{rule} of {vs.DisplayName} matches {ChallengePath[..^"probe-token".Length]} on port 80 and is tried before the solver's route.",
-                "Narrow that rule's match so it does not take /.well-known/acme-challenge/, or use a DNS-01 solver.");
+            return RoutesToSolver(context, route.Vs, route.Rule)
+                ? null
+                : ($"rule #{route.Rule} of {route.Vs.DisplayName} takes /.well-known/acme-challenge/ on port 80 and sends it elsewhere, before the solver's route.",
+                    "Send that path to a Service selecting the solver pods (label acme.cert-manager.io/http01-solver: \"true\"), narrow the rule's match, or use a DNS-01 solver.");
         }
 
-        var service = GatewayServiceWithoutPort80(context);
-        return service is null
-            ? null
-            : ($"{service.DisplayName}, in front of the ingress gateway, does not expose port 80.",
-                "Add port 80 to that Service, or use a DNS-01 solver.");
+        if (solverClass == IstioClass)
+        {
+            var service = GatewayServiceWithoutPort80(context);
+            return service is null
+                ? null
+                : ($"{service.DisplayName}, in front of the ingress gateway, does not expose port 80.",
+                    "Add port 80 to that Service, or use a DNS-01 solver.");
+        }
+
+        if (servers.Count == 0)
+        {
+            return null; // Another controller serves this name; nothing here says otherwise.
+        }
+
+        var how = solverClass is not null
+            ? $"the solver publishes it through ingress class {solverClass}"
+            : ingress?.Name is { } existing
+                ? $"the solver adds it to Ingress {existing}"
+                : "the solver's Ingress has no class, and Istio only serves Ingresses of class istio";
+        var where = port80.Count > 0
+            ? $"port 80 for {dnsName} is served by {port80[0].Gateway.DisplayName}, which has no route to the solver"
+            : $"{dnsName} is served by {servers[0].Gateway.DisplayName} and no Gateway server listens on port 80 for it";
+        return ($"{how}, but {where}.",
+            "Set http01.ingress.class: istio so Istio's ingress gateway serves the challenge on port 80, or use a DNS-01 solver.");
     }
 
-    private static IEnumerable<(VirtualService Vs, int Rule)> CapturingRoutes(
+    private static (VirtualService Vs, int Rule)? FirstChallengeRoute(
         AnalysisContext context, List<(Gateway Gateway, Server Server, int Index)> port80, string dnsName)
     {
         var gateways = port80.Select(e => e.Gateway).Distinct().ToList();
@@ -131,11 +134,23 @@ public sealed class Http01ChallengeAnalyzer : IAnalyzer
             {
                 if (vs.Spec.Http[i].Match.Any(TakesChallenge))
                 {
-                    yield return (vs, i);
-                    break;
+                    return (vs, i);
                 }
             }
         }
+
+        return null;
+    }
+
+    /// <summary>Whether every destination of the rule is a Service selecting cert-manager's solver pods.</summary>
+    private static bool RoutesToSolver(AnalysisContext context, VirtualService vs, int rule)
+    {
+        var index = ConfigIndex.For(context.Config);
+        var destinations = vs.Spec.Http[rule].Route;
+        return destinations.Count > 0 && destinations.All(d =>
+            d.Destination?.Host is { } host
+            && index.FindService(Hosts.ToFqdn(host, vs.Metadata.Namespace)) is { } service
+            && service.Spec.Selector.TryGetValue("acme.cert-manager.io/http01-solver", out var value) && value == "true");
     }
 
     /// <summary>A match (not a catch-all, which Istio moves after the solver's route) that the challenge request meets.</summary>

@@ -82,7 +82,7 @@ public sealed class DestinationHostAnalyzer : IAnalyzer
             : Messages.ReferencedResourceNotFound.At(
                 vs,
                 $"{reference.Path}.port.number",
-                $"{service.DisplayName} exposes port {string.Join(", ", ports)}; route to one of them.",
+                $"{service.DisplayName} exposes {(ports.Count == 1 ? "port" : "ports")} {string.Join(", ", ports)}: route to {(ports.Count == 1 ? "it" : "one of them")}.",
                 reference.IsMirror ? "mirror host:port" : "host:port",
                 Messages.Quote($"{host}:{port}"));
     }

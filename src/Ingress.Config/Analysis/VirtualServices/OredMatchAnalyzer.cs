@@ -44,7 +44,7 @@ public sealed class OredMatchAnalyzer : IAnalyzer
                     yield return Messages.MatchItemsOred.At(
                         vs,
                         $"spec.http[{i}].match[{j}]",
-                        $"To require both, write them as one item: remove the '-' before the conditions of match #{other} so they sit under {selector.Field}.",
+                        $"To require both, write one match item holding {selector.Field} and the conditions of match #{other} (drop the '-' before them).",
                         $"match #{j}",
                         selector.Field,
                         string.IsNullOrEmpty(vs.Spec.Http[i].Name) ? $"#{i}" : Messages.Quote(vs.Spec.Http[i].Name),
