@@ -1,3 +1,5 @@
+using Ingress.Config.Schema;
+
 namespace Ingress.Config.Model;
 
 /// <summary>cert-manager.io Issuer: a namespaced certificate authority (ACME, CA, self-signed, Vault, Venafi).</summary>
@@ -25,15 +27,20 @@ public sealed record IssuerSpec
 /// <summary>An ACME issuer (Let's Encrypt and others).</summary>
 public sealed record AcmeIssuer
 {
+    [Required]
     public string? Server { get; init; }
     public string? Email { get; init; }
+    [MaxLength(64)]
     public string? PreferredChain { get; init; }
     public string? Profile { get; init; }
+    [Format("byte")]
     public string? CaBundle { get; init; }
     public bool? SkipTLSVerify { get; init; }
     public bool? DisableAccountKeyGeneration { get; init; }
     public bool? EnableDurationFeature { get; init; }
+    [OneOf("ARI", "None")]
     public string? RenewalInformationSource { get; init; }
+    [Required]
     public SecretKeySelector? PrivateKeySecretRef { get; init; }
     public Opaque? ExternalAccountBinding { get; init; }
     public IReadOnlyList<AcmeSolver> Solvers { get; init; } = [];
@@ -42,6 +49,7 @@ public sealed record AcmeIssuer
 /// <summary>A reference to a key of a Secret.</summary>
 public sealed record SecretKeySelector
 {
+    [Required]
     public string? Name { get; init; }
     public string? Key { get; init; }
 }
@@ -84,6 +92,7 @@ public sealed record AcmeHttp01Ingress
 /// <summary>A CA issuer signing with the key pair in a Secret.</summary>
 public sealed record CaIssuer
 {
+    [Required]
     public string? SecretName { get; init; }
     public IReadOnlyList<string> CrlDistributionPoints { get; init; } = [];
     public IReadOnlyList<string> OcspServers { get; init; } = [];
@@ -105,7 +114,9 @@ public sealed record Certificate : Resource
 /// <summary>The spec of a <see cref="Certificate"/>.</summary>
 public sealed record CertificateSpec
 {
+    [Required]
     public string? SecretName { get; init; }
+    [Required]
     public IssuerReference? IssuerRef { get; init; }
     public string? CommonName { get; init; }
     public IReadOnlyList<string> DnsNames { get; init; } = [];
@@ -116,24 +127,27 @@ public sealed record CertificateSpec
     public string? RenewBefore { get; init; }
     public int? RenewBeforePercentage { get; init; }
     public bool? IsCA { get; init; }
+    [OneOf("signing", "digital signature", "content commitment", "key encipherment", "key agreement", "data encipherment", "cert sign", "crl sign", "encipher only", "decipher only", "any", "server auth", "client auth", "code signing", "email protection", "s/mime", "ipsec end system", "ipsec tunnel", "ipsec user", "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc", Each = true)]
     public IReadOnlyList<string> Usages { get; init; } = [];
     public CertificatePrivateKey? PrivateKey { get; init; }
-    public Opaque? Subject { get; init; }
+    public X509Subject? Subject { get; init; }
     public string? LiteralSubject { get; init; }
-    public Opaque? SecretTemplate { get; init; }
-    public Opaque? Keystores { get; init; }
+    public CertificateSecretTemplate? SecretTemplate { get; init; }
+    public CertificateKeystores? Keystores { get; init; }
     public int? RevisionHistoryLimit { get; init; }
-    public Opaque? AdditionalOutputFormats { get; init; }
+    public IReadOnlyList<CertificateAdditionalOutputFormat> AdditionalOutputFormats { get; init; } = [];
     public bool? EncodeUsagesInRequest { get; init; }
-    public Opaque? NameConstraints { get; init; }
-    public Opaque? OtherNames { get; init; }
+    public NameConstraints? NameConstraints { get; init; }
+    public IReadOnlyList<OtherName> OtherNames { get; init; } = [];
+    [OneOf("SHA256WithRSA", "SHA384WithRSA", "SHA512WithRSA", "ECDSAWithSHA256", "ECDSAWithSHA384", "ECDSAWithSHA512", "PureEd25519")]
     public string? SignatureAlgorithm { get; init; }
-    public Opaque? Renewal { get; init; }
+    public CertificateRenewal? Renewal { get; init; }
 }
 
 /// <summary>Which issuer signs a Certificate.</summary>
 public sealed record IssuerReference
 {
+    [Required]
     public string? Name { get; init; }
     public string? Kind { get; init; }
     public string? Group { get; init; }
@@ -142,8 +156,112 @@ public sealed record IssuerReference
 /// <summary>The private key settings of a Certificate.</summary>
 public sealed record CertificatePrivateKey
 {
+    [OneOf("RSA", "ECDSA", "Ed25519")]
     public string? Algorithm { get; init; }
+    [OneOf("PKCS1", "PKCS8")]
     public string? Encoding { get; init; }
     public int? Size { get; init; }
+    [OneOf("Never", "Always")]
     public string? RotationPolicy { get; init; }
+}
+
+/// <summary>The X.509 subject fields of a Certificate besides its common name.</summary>
+public sealed record X509Subject
+{
+    public IReadOnlyList<string> Organizations { get; init; } = [];
+    public IReadOnlyList<string> Countries { get; init; } = [];
+    public IReadOnlyList<string> OrganizationalUnits { get; init; } = [];
+    public IReadOnlyList<string> Localities { get; init; } = [];
+    public IReadOnlyList<string> Provinces { get; init; } = [];
+    public IReadOnlyList<string> StreetAddresses { get; init; } = [];
+    public IReadOnlyList<string> PostalCodes { get; init; } = [];
+    public string? SerialNumber { get; init; }
+}
+
+/// <summary>Labels and annotations cert-manager copies onto the certificate's Secret.</summary>
+public sealed record CertificateSecretTemplate
+{
+    public IReadOnlyDictionary<string, string> Annotations { get; init; } = Empty.Map<string>();
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = Empty.Map<string>();
+}
+
+/// <summary>Extra keystore files (JKS, PKCS#12) written into the certificate's Secret.</summary>
+public sealed record CertificateKeystores
+{
+    public JksKeystore? Jks { get; init; }
+    public Pkcs12Keystore? Pkcs12 { get; init; }
+}
+
+/// <summary>A JKS keystore written beside the PEM files.</summary>
+public sealed record JksKeystore
+{
+    [Required]
+    public bool? Create { get; init; }
+    public string? Alias { get; init; }
+    public string? Password { get; init; }
+    public SecretKeySelector? PasswordSecretRef { get; init; }
+}
+
+/// <summary>A PKCS#12 keystore written beside the PEM files.</summary>
+public sealed record Pkcs12Keystore
+{
+    [Required]
+    public bool? Create { get; init; }
+    public string? Password { get; init; }
+    public SecretKeySelector? PasswordSecretRef { get; init; }
+    [OneOf("LegacyRC2", "LegacyDES", "Modern2023", "Modern2026")]
+    public string? Profile { get; init; }
+}
+
+/// <summary>An extra output format of the certificate's Secret (DER, CombinedPEM).</summary>
+public sealed record CertificateAdditionalOutputFormat
+{
+    [Required]
+    [OneOf("DER", "CombinedPEM")]
+    public string? Type { get; init; }
+}
+
+/// <summary>X.509 name constraints of a CA certificate.</summary>
+public sealed record NameConstraints
+{
+    public bool? Critical { get; init; }
+    public NameConstraintItem? Permitted { get; init; }
+    public NameConstraintItem? Excluded { get; init; }
+}
+
+/// <summary>The names a CA certificate's name constraints permit or exclude.</summary>
+public sealed record NameConstraintItem
+{
+    public IReadOnlyList<string> DnsDomains { get; init; } = [];
+    public IReadOnlyList<string> IpRanges { get; init; } = [];
+    public IReadOnlyList<string> EmailAddresses { get; init; } = [];
+    public IReadOnlyList<string> UriDomains { get; init; } = [];
+}
+
+/// <summary>A subject alternative name of type otherName (an OID with a UTF-8 value).</summary>
+public sealed record OtherName
+{
+    public string? Oid { get; init; }
+    public string? Utf8Value { get; init; }
+}
+
+/// <summary>When cert-manager may renew a certificate: its policy and time windows.</summary>
+public sealed record CertificateRenewal
+{
+    [OneOf("RenewBefore", "Disabled")]
+    public string? Policy { get; init; }
+    public IReadOnlyList<RenewalWindow> Windows { get; init; } = [];
+}
+
+/// <summary>A cron-scheduled window in which renewal may happen.</summary>
+public sealed record RenewalWindow
+{
+    [Required]
+    [MinLength(1)]
+    public string? Cron { get; init; }
+    [MinLength(1)]
+    public string? Timezone { get; init; }
+    [Required]
+    [Pattern(@"^([0-9]+(\.[0-9]+)?(s|m|h))+$")]
+    public string? WindowDuration { get; init; }
 }

@@ -1,3 +1,5 @@
+using Ingress.Config.Schema;
+
 namespace Ingress.Config.Model;
 
 /// <summary>networking.istio.io DestinationRule: subsets and traffic policy for a destination host.</summary>
@@ -9,6 +11,7 @@ public sealed record DestinationRule : Resource
 /// <summary>The spec of a <see cref="DestinationRule"/>.</summary>
 public sealed record DestinationRuleSpec
 {
+    [Required]
     public string? Host { get; init; }
     public TrafficPolicy? TrafficPolicy { get; init; }
     public IReadOnlyList<Subset> Subsets { get; init; } = [];
@@ -19,6 +22,7 @@ public sealed record DestinationRuleSpec
 /// <summary>A named subset of a service's endpoints, selected by labels.</summary>
 public sealed record Subset
 {
+    [Required]
     public string? Name { get; init; }
     public IReadOnlyDictionary<string, string> Labels { get; init; } = Empty.Map<string>();
     public TrafficPolicy? TrafficPolicy { get; init; }
@@ -31,6 +35,7 @@ public sealed record TrafficPolicy
     public ConnectionPoolSettings? ConnectionPool { get; init; }
     public OutlierDetection? OutlierDetection { get; init; }
     public ClientTlsSettings? Tls { get; init; }
+    [MaxItems(4096)]
     public IReadOnlyList<PortTrafficPolicy> PortLevelSettings { get; init; } = [];
     public Opaque? Tunnel { get; init; }
     public Opaque? ProxyProtocol { get; init; }
@@ -48,12 +53,15 @@ public sealed record PortTrafficPolicy
 }
 
 /// <summary>How requests are spread over endpoints.</summary>
+[AtMostOneOf("simple", "consistentHash", "backendUtilization")]
 public sealed record LoadBalancerSettings
 {
+    [OneOf("UNSPECIFIED", "LEAST_CONN", "RANDOM", "PASSTHROUGH", "ROUND_ROBIN", "LEAST_REQUEST")]
     public string? Simple { get; init; }
     public Opaque? ConsistentHash { get; init; }
     public Opaque? LocalityLbSetting { get; init; }
     public Opaque? ZoneAwareLbSetting { get; init; }
+    [Cel(CelRules.Duration)]
     public string? WarmupDurationSecs { get; init; }
     public Opaque? Warmup { get; init; }
     public Opaque? BackendUtilization { get; init; }
@@ -70,8 +78,10 @@ public sealed record ConnectionPoolSettings
 public sealed record TcpSettings
 {
     public int? MaxConnections { get; init; }
+    [Cel(CelRules.Duration)]
     public string? ConnectTimeout { get; init; }
     public Opaque? TcpKeepalive { get; init; }
+    [Cel(CelRules.Duration)]
     public string? MaxConnectionDuration { get; init; }
     public string? IdleTimeout { get; init; }
 }
@@ -83,7 +93,9 @@ public sealed record HttpSettings
     public int? Http2MaxRequests { get; init; }
     public int? MaxRequestsPerConnection { get; init; }
     public int? MaxRetries { get; init; }
+    [Cel(CelRules.Duration)]
     public string? IdleTimeout { get; init; }
+    [OneOf("DEFAULT", "DO_NOT_UPGRADE", "UPGRADE")]
     public string? H2UpgradePolicy { get; init; }
     public bool? UseClientProtocol { get; init; }
     public int? MaxConcurrentStreams { get; init; }
@@ -94,20 +106,27 @@ public sealed record HttpSettings
 public sealed record OutlierDetection
 {
     public bool? SplitExternalLocalOriginErrors { get; init; }
+    [Range(0, 4294967295)]
     public int? ConsecutiveLocalOriginFailures { get; init; }
+    [Range(0, 4294967295)]
     public int? ConsecutiveGatewayErrors { get; init; }
+    [Range(0, 4294967295)]
     public int? Consecutive5xxErrors { get; init; }
     public int? ConsecutiveErrors { get; init; }
+    [Cel(CelRules.Duration)]
     public string? Interval { get; init; }
+    [Cel(CelRules.Duration)]
     public string? BaseEjectionTime { get; init; }
     public int? MaxEjectionPercent { get; init; }
     public int? MinHealthPercent { get; init; }
+    [Range(100, 599, Each = true)]
     public IReadOnlyList<int> OutlierDetectionHttpErrorCodes { get; init; } = [];
 }
 
 /// <summary>TLS toward the destination (client side).</summary>
 public sealed record ClientTlsSettings
 {
+    [OneOf("DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL")]
     public string? Mode { get; init; }
     public string? ClientCertificate { get; init; }
     public string? PrivateKey { get; init; }

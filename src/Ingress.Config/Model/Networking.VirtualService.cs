@@ -1,3 +1,5 @@
+using Ingress.Config.Schema;
+
 namespace Ingress.Config.Model;
 
 /// <summary>networking.istio.io VirtualService: the routing rules for a set of hosts.</summary>
@@ -27,15 +29,18 @@ public sealed record HttpRoute
     public HttpDirectResponse? DirectResponse { get; init; }
     public DelegateReference? Delegate { get; init; }
     public HttpRewrite? Rewrite { get; init; }
+    [Cel(CelRules.Duration)]
     public string? Timeout { get; init; }
     public HttpRetry? Retries { get; init; }
     public HttpFaultInjection? Fault { get; init; }
     public Destination? Mirror { get; init; }
     public IReadOnlyList<HttpMirrorPolicy> Mirrors { get; init; } = [];
+    [Range(0, 4294967295)]
     public int? MirrorPercent { get; init; }
 
     /// <summary>The legacy snake_case spelling of <see cref="MirrorPercent"/>, still in the schema.</summary>
     [YamlField("mirror_percent")]
+    [Range(0, 4294967295)]
     public int? MirrorPercentLegacy { get; init; }
 
     public Percent? MirrorPercentage { get; init; }
@@ -52,6 +57,7 @@ public sealed record HttpMatchRequest
     public StringMatch? Method { get; init; }
     public StringMatch? Authority { get; init; }
     public IReadOnlyDictionary<string, StringMatch> Headers { get; init; } = Empty.Map<StringMatch>();
+    [Range(0, 4294967295)]
     public int? Port { get; init; }
     public IReadOnlyDictionary<string, string> SourceLabels { get; init; } = Empty.Map<string>();
     public IReadOnlyList<string> Gateways { get; init; } = [];
@@ -63,6 +69,7 @@ public sealed record HttpMatchRequest
 }
 
 /// <summary>A string matcher: exactly one of exact, prefix or regex (RE2). All empty means "present".</summary>
+[AtMostOneOf("exact", "prefix", "regex")]
 public sealed record StringMatch
 {
     public string? Exact { get; init; }
@@ -73,6 +80,7 @@ public sealed record StringMatch
 /// <summary>A weighted destination of a route, with its own header operations.</summary>
 public sealed record HttpRouteDestination
 {
+    [Required]
     public Destination? Destination { get; init; }
     public int? Weight { get; init; }
     public Headers? Headers { get; init; }
@@ -81,6 +89,7 @@ public sealed record HttpRouteDestination
 /// <summary>A service (host), optional subset and port that traffic goes to.</summary>
 public sealed record Destination
 {
+    [Required]
     public string? Host { get; init; }
     public string? Subset { get; init; }
     public PortSelector? Port { get; init; }
@@ -89,17 +98,22 @@ public sealed record Destination
 /// <summary>A destination port by number.</summary>
 public sealed record PortSelector
 {
+    [Range(0, 4294967295)]
     public int? Number { get; init; }
 }
 
 /// <summary>An HTTP redirect answered by the gateway.</summary>
+[AtMostOneOf("port", "derivePort")]
 public sealed record HttpRedirect
 {
     public string? Uri { get; init; }
     public string? Authority { get; init; }
+    [Range(0, 4294967295)]
     public int? Port { get; init; }
+    [OneOf("FROM_PROTOCOL_DEFAULT", "FROM_REQUEST_PORT")]
     public string? DerivePort { get; init; }
     public string? Scheme { get; init; }
+    [Range(0, 4294967295)]
     public int? RedirectCode { get; init; }
     public string? PrefixRewrite { get; init; }
 }
@@ -107,14 +121,18 @@ public sealed record HttpRedirect
 /// <summary>A response answered by the gateway itself.</summary>
 public sealed record HttpDirectResponse
 {
+    [Required]
+    [Range(0, 4294967295)]
     public int? Status { get; init; }
     public HttpBody? Body { get; init; }
 }
 
 /// <summary>The body of a direct response: a string or base64 bytes.</summary>
+[AtMostOneOf("string", "bytes")]
 public sealed record HttpBody
 {
     public string? String { get; init; }
+    [Format("byte")]
     public string? Bytes { get; init; }
 }
 
@@ -144,10 +162,12 @@ public sealed record RegexRewrite
 public sealed record HttpRetry
 {
     public int? Attempts { get; init; }
+    [Cel(CelRules.Duration)]
     public string? PerTryTimeout { get; init; }
     public string? RetryOn { get; init; }
     public bool? RetryRemoteLocalities { get; init; }
     public bool? RetryIgnorePreviousHosts { get; init; }
+    [Cel(CelRules.Duration)]
     public string? Backoff { get; init; }
 }
 
@@ -159,9 +179,12 @@ public sealed record HttpFaultInjection
 }
 
 /// <summary>A fixed delay injected before forwarding.</summary>
+[AtMostOneOf("fixedDelay", "exponentialDelay")]
 public sealed record FaultDelay
 {
+    [Cel(CelRules.Duration)]
     public string? FixedDelay { get; init; }
+    [Cel(CelRules.Duration)]
     public string? ExponentialDelay { get; init; }
     public Percent? Percentage { get; init; }
 
@@ -170,6 +193,7 @@ public sealed record FaultDelay
 }
 
 /// <summary>An abort answered instead of forwarding.</summary>
+[AtMostOneOf("httpStatus", "grpcStatus", "http2Error")]
 public sealed record FaultAbort
 {
     public int? HttpStatus { get; init; }
@@ -187,6 +211,7 @@ public sealed record Percent
 /// <summary>One mirror target with its own percentage.</summary>
 public sealed record HttpMirrorPolicy
 {
+    [Required]
     public Destination? Destination { get; init; }
     public Percent? Percentage { get; init; }
 }
@@ -202,8 +227,10 @@ public sealed record CorsPolicy
     public IReadOnlyList<string> AllowMethods { get; init; } = [];
     public IReadOnlyList<string> AllowHeaders { get; init; } = [];
     public IReadOnlyList<string> ExposeHeaders { get; init; } = [];
+    [Cel(CelRules.Duration)]
     public string? MaxAge { get; init; }
     public bool? AllowCredentials { get; init; }
+    [OneOf("UNSPECIFIED", "FORWARD", "IGNORE")]
     public string? UnmatchedPreflights { get; init; }
 }
 
@@ -225,6 +252,7 @@ public sealed record HeaderOperations
 /// <summary>A TLS passthrough rule routed by SNI.</summary>
 public sealed record TlsRoute
 {
+    [Required]
     public IReadOnlyList<TlsMatchAttributes> Match { get; init; } = [];
     public IReadOnlyList<RouteDestination> Route { get; init; } = [];
 }
@@ -232,8 +260,10 @@ public sealed record TlsRoute
 /// <summary>Match conditions of a TLS rule.</summary>
 public sealed record TlsMatchAttributes
 {
+    [Required]
     public IReadOnlyList<string> SniHosts { get; init; } = [];
     public IReadOnlyList<string> DestinationSubnets { get; init; } = [];
+    [Range(0, 4294967295)]
     public int? Port { get; init; }
     public IReadOnlyDictionary<string, string> SourceLabels { get; init; } = Empty.Map<string>();
     public IReadOnlyList<string> Gateways { get; init; } = [];
@@ -251,6 +281,7 @@ public sealed record TcpRoute
 public sealed record L4MatchAttributes
 {
     public IReadOnlyList<string> DestinationSubnets { get; init; } = [];
+    [Range(0, 4294967295)]
     public int? Port { get; init; }
     public string? SourceSubnet { get; init; }
     public IReadOnlyDictionary<string, string> SourceLabels { get; init; } = Empty.Map<string>();
@@ -261,6 +292,7 @@ public sealed record L4MatchAttributes
 /// <summary>A weighted L4 destination.</summary>
 public sealed record RouteDestination
 {
+    [Required]
     public Destination? Destination { get; init; }
     public int? Weight { get; init; }
 }

@@ -1,3 +1,5 @@
+using Ingress.Config.Schema;
+
 namespace Ingress.Config.Model;
 
 /// <summary>Where a piece of configuration was read from: file, 1-based line and column.</summary>
@@ -97,14 +99,29 @@ public static class Empty
 /// <summary>A label selector as Istio writes it (<c>selector.matchLabels</c>).</summary>
 public sealed record WorkloadSelector
 {
+    [MaxProperties(4096)]
+    [MaxLength(63, Each = true)]
+    [Cel(CelRules.LabelKeyNoWildcard)]
+    [Cel(CelRules.LabelKeyNotEmpty)]
+    [Cel(CelRules.LabelValueNoWildcard, Each = true)]
     public IReadOnlyDictionary<string, string> MatchLabels { get; init; } = Empty.Map<string>();
 }
 
 /// <summary>A policy target reference (Kubernetes Gateway API style), used by the security and telemetry kinds.</summary>
 public sealed record PolicyTargetReference
 {
+    [MaxLength(253)]
+    [Pattern(@"^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     public string? Group { get; init; }
+    [Required]
+    [MinLength(1)]
+    [MaxLength(63)]
+    [Pattern("^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$")]
     public string? Kind { get; init; }
+    [Required]
+    [MinLength(1)]
+    [MaxLength(253)]
     public string? Name { get; init; }
+    [Cel(CelRules.SameNamespace)]
     public string? Namespace { get; init; }
 }

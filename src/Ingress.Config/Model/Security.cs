@@ -1,3 +1,5 @@
+using Ingress.Config.Schema;
+
 namespace Ingress.Config.Model;
 
 /// <summary>security.istio.io PeerAuthentication: the mutual TLS mode a workload accepts.</summary>
@@ -7,16 +9,19 @@ public sealed record PeerAuthentication : Resource
 }
 
 /// <summary>The spec of a <see cref="PeerAuthentication"/>.</summary>
+[Cel(CelRules.PortLevelMtlsNeedsSelector)]
 public sealed record PeerAuthenticationSpec
 {
     public WorkloadSelector? Selector { get; init; }
     public MutualTls? Mtls { get; init; }
+    [Cel(CelRules.PortKeysInRange)]
     public IReadOnlyDictionary<string, MutualTls> PortLevelMtls { get; init; } = Empty.Map<MutualTls>();
 }
 
 /// <summary>A mutual TLS mode: UNSET, DISABLE, PERMISSIVE or STRICT.</summary>
 public sealed record MutualTls
 {
+    [OneOf("UNSET", "DISABLE", "PERMISSIVE", "STRICT")]
     public string? Mode { get; init; }
 }
 
@@ -27,40 +32,60 @@ public sealed record RequestAuthentication : Resource
 }
 
 /// <summary>The spec of a <see cref="RequestAuthentication"/>.</summary>
+[Cel(CelRules.SelectorOrTargetRefs)]
 public sealed record RequestAuthenticationSpec
 {
     public WorkloadSelector? Selector { get; init; }
     public PolicyTargetReference? TargetRef { get; init; }
+    [MaxItems(16)]
     public IReadOnlyList<PolicyTargetReference> TargetRefs { get; init; } = [];
+    [MaxItems(4096)]
     public IReadOnlyList<JwtRule> JwtRules { get; init; } = [];
 }
 
 /// <summary>One accepted JWT issuer with its keys and where the token is found.</summary>
+[Cel(CelRules.OneJwksSource)]
 public sealed record JwtRule
 {
+    [MinLength(1)]
     public string? Issuer { get; init; }
+    [MinLength(1, Each = true)]
     public IReadOnlyList<string> Audiences { get; init; } = [];
+    [MinLength(1)]
+    [MaxLength(2048)]
+    [Cel(CelRules.HttpUrl)]
     public string? JwksUri { get; init; }
 
     /// <summary>The legacy snake_case spelling of <see cref="JwksUri"/>.</summary>
     [YamlField("jwks_uri")]
+    [MinLength(1)]
+    [MaxLength(2048)]
+    [Cel(CelRules.HttpUrl)]
     public string? JwksUriLegacy { get; init; }
 
     public string? Jwks { get; init; }
     public IReadOnlyList<JwtHeader> FromHeaders { get; init; } = [];
+    [MinLength(1, Each = true)]
     public IReadOnlyList<string> FromParams { get; init; } = [];
+    [MinLength(1, Each = true)]
     public IReadOnlyList<string> FromCookies { get; init; } = [];
     public string? OutputPayloadToHeader { get; init; }
     public bool? ForwardOriginalToken { get; init; }
     public IReadOnlyList<ClaimToHeader> OutputClaimToHeaders { get; init; } = [];
+    [Cel(CelRules.Duration)]
     public string? Timeout { get; init; }
+    [MaxItems(64)]
+    [MinLength(1, Each = true)]
     public IReadOnlyList<string> SpaceDelimitedClaims { get; init; } = [];
+    [OneOf("OPTIONAL", "REQUIRED")]
     public string? Presence { get; init; }
 }
 
 /// <summary>A header a JWT is read from, with an optional prefix such as <c>Bearer </c>.</summary>
 public sealed record JwtHeader
 {
+    [Required]
+    [MinLength(1)]
     public string? Name { get; init; }
     public string? Prefix { get; init; }
 }
@@ -68,7 +93,12 @@ public sealed record JwtHeader
 /// <summary>Copies a claim of a verified JWT into a request header.</summary>
 public sealed record ClaimToHeader
 {
+    [Required]
+    [MinLength(1)]
+    [Pattern("^[-_A-Za-z0-9]+$")]
     public string? Header { get; init; }
+    [Required]
+    [MinLength(1)]
     public string? Claim { get; init; }
 }
 
@@ -79,14 +109,19 @@ public sealed record AuthorizationPolicy : Resource
 }
 
 /// <summary>The spec of an <see cref="AuthorizationPolicy"/>.</summary>
+[Cel(CelRules.SelectorOrTargetRefs)]
+[AtMostOneOf("provider")]
 public sealed record AuthorizationPolicySpec
 {
     public WorkloadSelector? Selector { get; init; }
     public PolicyTargetReference? TargetRef { get; init; }
+    [MaxItems(16)]
     public IReadOnlyList<PolicyTargetReference> TargetRefs { get; init; } = [];
+    [MaxItems(512)]
     public IReadOnlyList<Rule> Rules { get; init; } = [];
 
     /// <summary>ALLOW (default), DENY, AUDIT or CUSTOM.</summary>
+    [OneOf("ALLOW", "DENY", "AUDIT", "CUSTOM")]
     public string? Action { get; init; }
 
     public ExtensionProvider? Provider { get; init; }
@@ -101,6 +136,7 @@ public sealed record ExtensionProvider
 /// <summary>One rule: sources (OR), operations (OR) and conditions (AND).</summary>
 public sealed record Rule
 {
+    [MaxItems(512)]
     public IReadOnlyList<RuleFrom> From { get; init; } = [];
     public IReadOnlyList<RuleTo> To { get; init; } = [];
     public IReadOnlyList<Condition> When { get; init; } = [];
@@ -119,6 +155,7 @@ public sealed record RuleTo
 }
 
 /// <summary>Who the caller is: peer identity, request identity, namespace, address.</summary>
+[Cel(CelRules.ServiceAccountsAlone)]
 public sealed record Source
 {
     public IReadOnlyList<string> Principals { get; init; } = [];
@@ -127,7 +164,11 @@ public sealed record Source
     public IReadOnlyList<string> NotRequestPrincipals { get; init; } = [];
     public IReadOnlyList<string> Namespaces { get; init; } = [];
     public IReadOnlyList<string> NotNamespaces { get; init; } = [];
+    [MaxItems(16)]
+    [MaxLength(320, Each = true)]
     public IReadOnlyList<string> ServiceAccounts { get; init; } = [];
+    [MaxItems(16)]
+    [MaxLength(320, Each = true)]
     public IReadOnlyList<string> NotServiceAccounts { get; init; } = [];
     public IReadOnlyList<string> TrustDomains { get; init; } = [];
     public IReadOnlyList<string> NotTrustDomains { get; init; } = [];
@@ -153,6 +194,7 @@ public sealed record Operation
 /// <summary>A <c>when</c> condition on a request attribute.</summary>
 public sealed record Condition
 {
+    [Required]
     public string? Key { get; init; }
     public IReadOnlyList<string> Values { get; init; } = [];
     public IReadOnlyList<string> NotValues { get; init; } = [];

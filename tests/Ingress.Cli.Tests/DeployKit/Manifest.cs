@@ -88,6 +88,8 @@ internal static class Yaml
         return current;
     }
 
+    public static YamlNode? Node(this YamlNode node, string path) => Walk(node, path);
+
     public static string? Scalar(this YamlNode node, string path) => (Walk(node, path) as YamlScalarNode)?.Value;
 
     public static IReadOnlyList<YamlNode> Sequence(this YamlNode node, string path) =>

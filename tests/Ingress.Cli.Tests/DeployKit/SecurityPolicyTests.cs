@@ -21,6 +21,16 @@ public sealed class SecurityPolicyTests
         Assert.Equal("enabled", objects.Single("Namespace", null, "httpserver").Scalar("metadata.labels.istio-injection"));
     }
 
+    [KubectlTheory]
+    [MemberData(nameof(OverlayRenderTests.Overlays), MemberType = typeof(OverlayRenderTests))]
+    public void Every_namespace_says_whether_it_is_in_the_mesh(string overlay)
+    {
+        foreach (var ns in Manifest.RenderOverlay(overlay).Where(o => o.Kind == "Namespace"))
+        {
+            Assert.Contains(ns.Scalar("metadata.labels.istio-injection"), new[] { "enabled", "disabled" });
+        }
+    }
+
     [KubectlFact]
     public void Gateway_policy_excludes_metrics_so_the_or_of_allow_policies_keeps_metrics_to_monitoring()
     {

@@ -7,10 +7,6 @@ namespace Ingress.Cli.Tests.DeployKit;
 /// <summary>The Deployments as rendered: hardened, probed, and with shutdown timings that fit the service's.</summary>
 public sealed class WorkloadTests
 {
-    // The service's shutdown defaults (src/HttpServer): drain delay 5 s, then up to 25 s to finish in-flight work.
-    private const int ServiceDrainSeconds = 5;
-    private const int ServiceGraceSeconds = 25;
-
     public static TheoryData<string, string> MeshDeployments() => new()
     {
         { "local", "httpserver" },
@@ -64,18 +60,32 @@ public sealed class WorkloadTests
 
     [KubectlTheory]
     [MemberData(nameof(MeshDeployments))]
-    public void Shutdown_timings_cover_the_services_drain_and_grace(string overlay, string name)
+    public void Shutdown_timings_of_pod_sidecar_and_service_fit_together(string overlay, string name)
     {
         var template = Manifest.RenderOverlay(overlay).Single("Deployment", "httpserver", name).Node("spec.template")!;
+        var env = Env(template.Node("spec.containers.0")!);
         using var proxyConfig = JsonDocument.Parse(template.StringMap("metadata.annotations")["proxy.istio.io/config"]);
 
+        var drain = double.Parse(env["Shutdown__DrainDelaySeconds"], CultureInfo.InvariantCulture);
+        var grace = double.Parse(env["Shutdown__GracePeriodSeconds"], CultureInfo.InvariantCulture);
         var podGrace = int.Parse(template.Scalar("spec.terminationGracePeriodSeconds")!, CultureInfo.InvariantCulture);
         var proxyDrain = Seconds(proxyConfig.RootElement.GetProperty("terminationDrainDuration").GetString()!);
 
         Assert.True(proxyConfig.RootElement.GetProperty("holdApplicationUntilProxyStarts").GetBoolean());
-        // The sidecar must serve as long as the app may still finish requests, and the kubelet must not kill either first.
-        Assert.True(proxyDrain >= ServiceDrainSeconds + ServiceGraceSeconds, $"terminationDrainDuration {proxyDrain}s < {ServiceDrainSeconds + ServiceGraceSeconds}s");
+        // The service's own rule: the drain is part of the grace period.
+        Assert.True(drain < grace, $"Shutdown drain {drain}s must be shorter than the grace period {grace}s");
+        // The sidecar serves as long as the service may still finish requests, and the kubelet kills neither early.
+        Assert.True(proxyDrain >= grace, $"terminationDrainDuration {proxyDrain}s < the service's grace period {grace}s");
         Assert.True(podGrace > proxyDrain, $"terminationGracePeriodSeconds {podGrace} must exceed the proxy drain {proxyDrain}s");
+    }
+
+    [KubectlTheory]
+    [MemberData(nameof(MeshDeployments))]
+    public void Service_listens_on_the_port_the_container_declares(string overlay, string name)
+    {
+        var container = Manifest.RenderOverlay(overlay).Single("Deployment", "httpserver", name).Node("spec.template.spec.containers.0")!;
+
+        Assert.Equal(container.Scalar("ports.0.containerPort"), Env(container)["ASPNETCORE_HTTP_PORTS"]);
     }
 
     [KubectlTheory]
@@ -124,8 +134,8 @@ public sealed class WorkloadTests
     {
         var objects = Manifest.RenderOverlay("chain");
 
-        Assert.Equal("http://service1.httpserver.svc.cluster.local/hello", Downstream(objects, "service0"));
-        Assert.Equal("http://service2.httpserver.svc.cluster.local/hello", Downstream(objects, "service1"));
+        Assert.Equal("http://service1.httpserver.svc.cluster.local", Downstream(objects, "service0"));
+        Assert.Equal("http://service2.httpserver.svc.cluster.local", Downstream(objects, "service1"));
         Assert.Null(Downstream(objects, "service2"));
         Assert.Equal("service0", objects.Single("Deployment", "httpserver", "service0").Scalar("spec.template.spec.serviceAccountName"));
     }
@@ -133,6 +143,10 @@ public sealed class WorkloadTests
     private static string? Downstream(IReadOnlyList<KubeObject> objects, string name) =>
         objects.Single("Deployment", "httpserver", name).Node("spec.template.spec.containers.0")!
             .Sequence("env").SingleOrDefault(e => e.Scalar("name") == "Downstream__Url")?.Scalar("value");
+
+    private static Dictionary<string, string> Env(YamlNode container) =>
+        container.Sequence("env").Where(e => e.Scalar("value") is not null)
+            .ToDictionary(e => e.Scalar("name")!, e => e.Scalar("value")!, StringComparer.Ordinal);
 
     private static int Seconds(string duration)
     {
