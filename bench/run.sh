@@ -22,6 +22,9 @@
 #   tls       testssl against the gateway's HTTPS listener
 #   malformed oversized / bad / conflicting / slow requests against the three proxies
 #   soak      half of saturation for a while, gateway RSS sampled
+# The whole script is one block, so bash parses all of it before running any of it: editing this file while a run
+# is going on cannot change what that run does.
+{
 set -uo pipefail
 
 MODE=standard
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
     --sections) SECTIONS="$2"; shift ;;
     --skip-install) INSTALL=0 ;;
     --skip-build) BUILD=0 ;;
-    -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
+    -h|--help) sed -n '2,/^# The whole script/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -454,6 +457,8 @@ if has sat; then
   say "== saturation: HTTP/1.1 keep-alive (wrk -t2 -c64) and HTTP/2 (h2load -t2 -c32 -m10), ${DUR}s each, $ROUNDS rounds"
   record meta load - load_at_sat "$(cut -d' ' -f1 /proc/loadavg)"
   warm "$(url_for gateway)" "$WARMUP"
+  # HTTP/2 runs other code (Kestrel's HTTP/2 stack): warm it too, shorter.
+  timeout 60 h2load -t2 -c32 -m10 -D $((WARMUP / 3)) "$(url_for gateway)" > /dev/null 2>&1
   warm "$(url_for nginx)" 5; warm "$(url_for haproxy)" 5
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
     for c in $(order_for_round gateway nginx haproxy); do
@@ -637,33 +642,46 @@ reliability_record() { # reliability_record NAME: non-2xx and socket errors from
   say "  $1: $(awk '/requests in/ {print $1}' "$REL_FILE") requests, non-2xx=${non2xx:-0}, connect errors=${connect:-0}, read/write/timeout=${other:-0}, statuses:${statuses}"
 }
 
-if has reload; then
-  say "== reloads and certificate rotations under load: $RELOADS reloads + $ROTATIONS rotations in ${RELY_DUR}s"
-  for ((i = 1; i <= ROTATIONS; i++)); do make_cert "rot$i"; secret_yaml "rot$i" > "$WORK/secret-rot$i.yaml"; done
+# reload_run NAME MODE DURATION RELOADS ROTATIONS: wrk through the gateway while the config file is rewritten RELOADS
+# times and the Secret ROTATIONS times, evenly spread. MODE atomic = write a temp file and rename it over (what
+# kubectl-style tools and most editors do); inplace = truncate and write the file itself (`cat > file`).
+reload_run() {
+  local name="$1" mode="$2" dur="$3" reloads="$4" rotations="$5" events gap rotation=0 e every version_before version_after served expected
+  for ((e = 1; e <= rotations; e++)); do [ -f "$WORK/secret-rot$e.yaml" ] || { make_cert "rot$e"; secret_yaml "rot$e" > "$WORK/secret-rot$e.yaml"; }; done
+  put() { # put SOURCE TARGET
+    if [ "$mode" = atomic ]; then cat "$1" > "$WORK/put.tmp" && mv -f "$WORK/put.tmp" "$2"; else cat "$1" > "$2"; fi
+  }
   version_before=$(curl -s "http://127.0.0.1:$GW_ADMIN/config_dump" | jq -r '.version // .Version // empty' 2>/dev/null)
-  reliability_wrk reload "$(url_for gateway)" "$RELY_DUR"
-  events=$((RELOADS + ROTATIONS)); gap=$(awk -v d="$RELY_DUR" -v e="$events" 'BEGIN {printf "%.3f", (d - 4) / e}')
+  reliability_wrk "$name" "$(url_for gateway)" "$dur"
+  events=$((reloads + rotations)); gap=$(awk -v d="$dur" -v e="$events" 'BEGIN {printf "%.3f", (d - 4) / e}')
+  every=$(( (events + rotations - 1) / rotations ))
   sleep 2
-  rotation=0
   for ((e = 1; e <= events; e++)); do
-    if (( e % ((events + ROTATIONS - 1) / ROTATIONS) == 0 && rotation < ROTATIONS )); then
-      rotation=$((rotation + 1)); cat "$WORK/secret-rot$rotation.yaml" > "$WORK/gw/secret.yaml"
-      echo "$(date -u +%H:%M:%S.%N) rotation $rotation" >> "$OUT/raw/reload-events.txt"
+    if (( e % every == 0 && rotation < rotations )); then
+      rotation=$((rotation + 1)); put "$WORK/secret-rot$rotation.yaml" "$WORK/gw/secret.yaml"
+      echo "$(date -u +%H:%M:%S.%N) $name rotation $rotation" >> "$OUT/raw/reload-events.txt"
     else
-      seed_config "/bench/reload-$e" > "$WORK/gw/config.yaml"
-      echo "$(date -u +%H:%M:%S.%N) reload $e" >> "$OUT/raw/reload-events.txt"
+      seed_config "/bench/$name-$e" > "$WORK/next-config.yaml"; put "$WORK/next-config.yaml" "$WORK/gw/config.yaml"
+      echo "$(date -u +%H:%M:%S.%N) $name reload $e" >> "$OUT/raw/reload-events.txt"
     fi
     sleep "$gap"
   done
   wait "$REL_PID"
-  reliability_record reload
+  reliability_record "$name"
   version_after=$(curl -s "http://127.0.0.1:$GW_ADMIN/config_dump" | jq -r '.version // .Version // empty' 2>/dev/null)
   served=$(echo | timeout 10 openssl s_client -connect "127.0.0.1:$GW_PORT" -servername "$HOST" 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null)
-  expected=$(openssl x509 -noout -fingerprint -sha256 -in "$WORK/rot$ROTATIONS.crt")
-  record reliability reload - config_versions "${version_before:-?} -> ${version_after:-?}"
-  record reliability reload - last_rotation_served "$([ "$served" = "$expected" ] && echo yes || echo "NO")"
+  expected=$(openssl x509 -noout -fingerprint -sha256 -in "$WORK/rot$rotations.crt")
+  record reliability "$name" - config_versions "${version_before:-?} -> ${version_after:-?}"
+  record reliability "$name" - last_rotation_served "$([ "$served" = "$expected" ] && echo yes || echo "NO")"
+  record reliability "$name" - listener_closures "$(grep -c 'closed' "$WORK/gateway.log" 2>/dev/null) (cumulative, gateway log)"
   say "  config version ${version_before:-?} -> ${version_after:-?}; last rotated certificate served: $([ "$served" = "$expected" ] && echo yes || echo NO)"
-  cat "$WORK/secret-rot$ROTATIONS.yaml" > /dev/null
+}
+
+if has reload; then
+  say "== reloads and certificate rotations under load: $RELOADS reloads + $ROTATIONS rotations in ${RELY_DUR}s (files replaced by rename)"
+  reload_run reload atomic "$RELY_DUR" "$RELOADS" "$ROTATIONS"
+  say "== the same, half as long, files rewritten in place (truncate + write)"
+  reload_run reload-inplace inplace $((RELY_DUR / 2)) $((RELOADS / 2)) 2
 fi
 
 if has drain; then
@@ -766,3 +784,5 @@ for log in gateway gateway-drain; do [ -f "$WORK/$log.log" ] && tail -c 2000000 
 "$BENCH" report --tsv "$TSV" --machine "$OUT/machine.txt" > "$OUT/summary.md" 2>&1 || say "report failed (see $OUT/summary.md)"
 say "done: $OUT/summary.md"
 cat "$OUT/summary.md"
+exit 0
+}

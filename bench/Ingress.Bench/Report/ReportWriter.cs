@@ -189,7 +189,8 @@ public static class ReportWriter
             md.AppendLine("|---|---:|---:|---:|---:|---|---|");
             var notes = new Dictionary<string, string[]>
             {
-                ["reload"] = ["config_versions", "last_rotation_served"],
+                ["reload"] = ["config_versions", "last_rotation_served", "listener_closures"],
+                ["reload-inplace"] = ["config_versions", "last_rotation_served", "listener_closures"],
                 ["drain-service"] = ["service_exit_s"],
                 ["drain-gateway"] = ["gateway_exit_s", "gateway_exit_code"],
             };
