@@ -121,6 +121,7 @@ cpu_ticks() { # utime + stime (fields 14, 15) of the tree
   done
   echo "$total"
 }
+anon_kb() { local total=0 p; for p in $(tree_pids "$1"); do total=$((total + $(awk '/^Anonymous:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$total"; }
 rss_kb() { local total=0 p; for p in $(tree_pids "$1"); do total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done; echo "$total"; }
 
 # Units: wrk prints 1.23ms / 456.00us / 1.02s -> milliseconds.
@@ -291,6 +292,7 @@ free_port; GW_PORT=$PORT_OUT
 free_port; GW_ADMIN=$PORT_OUT
 free_port; NGINX_PORT=$PORT_OUT
 free_port; HAPROXY_PORT=$PORT_OUT
+free_port; YARP_PORT=$PORT_OUT
 
 start_bg backend "$WORK/backend.log" "$BENCH" backend --port "$BACKEND_PORT" --size 1024
 BACKEND_PID=$BG_PID
@@ -384,7 +386,11 @@ haproxy -c -f "$WORK/haproxy.cfg" > "$WORK/haproxy-test.log" 2>&1 || { cat "$WOR
 start_bg haproxy "$WORK/haproxy.log" haproxy -db -f "$WORK/haproxy.cfg"
 HAPROXY_PID=$BG_PID
 
-for c in gateway nginx haproxy; do
+# Plain YARP: Kestrel TLS + YARP's forwarder and the one route, nothing else: the floor of a YARP-based gateway.
+start_bg yarp "$WORK/yarp.log" "$BENCH" yarp --port "$YARP_PORT" --backend "http://127.0.0.1:$BACKEND_PORT" --cert "$WORK/tls.crt" --key "$WORK/tls.key"
+YARP_PID=$BG_PID
+
+for c in gateway nginx haproxy yarp; do
   port_var="${c^^}_PORT"; [ "$c" = gateway ] && port_var=GW_PORT
   wait_http "https://$HOST:${!port_var}/test/hello" 60 || { say "$c does not answer /test/hello"; exit 1; }
 done
@@ -398,10 +404,11 @@ url_for() { # url_for CONTENDER [PATH]
     gateway) echo "https://$HOST:$GW_PORT$path" ;;
     nginx) echo "https://$HOST:$NGINX_PORT$path" ;;
     haproxy) echo "https://$HOST:$HAPROXY_PORT$path" ;;
+    yarp) echo "https://$HOST:$YARP_PORT$path" ;;
     direct) echo "http://127.0.0.1:$BACKEND_PORT/hello" ;;
   esac
 }
-pid_for() { case "$1" in gateway) echo "$GW_PID" ;; nginx) echo "$NGINX_PID" ;; haproxy) echo "$HAPROXY_PID" ;; direct) echo "$BACKEND_PID" ;; esac; }
+pid_for() { case "$1" in gateway) echo "$GW_PID" ;; nginx) echo "$NGINX_PID" ;; haproxy) echo "$HAPROXY_PID" ;; yarp) echo "$YARP_PID" ;; direct) echo "$BACKEND_PID" ;; esac; }
 
 # run_wrk SECTION CONTENDER ROUND URL CONNECTIONS DURATION [EXTRA...] -> records rps, p50, p99, errors
 run_wrk() {
@@ -456,12 +463,17 @@ order_for_round() { # rotates the contenders so none always runs first
 if has sat; then
   say "== saturation: HTTP/1.1 keep-alive (wrk -t2 -c64) and HTTP/2 (h2load -t2 -c32 -m10), ${DUR}s each, $ROUNDS rounds"
   record meta load - load_at_sat "$(cut -d' ' -f1 /proc/loadavg)"
-  warm "$(url_for gateway)" "$WARMUP"
+  # the two .NET contenders at once (each gets JIT-compiled and tiered up; neither is measured here)
+  say "warm-up ${WARMUP}s on our gateway and plain YARP together"
+  timeout $((WARMUP + 30)) wrk -t1 -c32 -d"${WARMUP}s" "$(url_for yarp)" > /dev/null 2>&1 &
+  yarp_warm=$!
+  warm "$(url_for gateway)" "$WARMUP" 32
+  wait "$yarp_warm"
   # HTTP/2 runs other code (Kestrel's HTTP/2 stack): warm it too, shorter.
-  timeout 60 h2load -t2 -c32 -m10 -D $((WARMUP / 3)) "$(url_for gateway)" > /dev/null 2>&1
+  for c in gateway yarp; do timeout 60 h2load -t2 -c32 -m10 -D $((WARMUP / 3)) "$(url_for "$c")" > /dev/null 2>&1; done
   warm "$(url_for nginx)" 5; warm "$(url_for haproxy)" 5
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round gateway nginx haproxy); do
+    for c in $(order_for_round gateway nginx haproxy yarp); do
       run_wrk sat "$c" "$ROUND" "$(url_for "$c")" 64 "$DUR"
       run_h2load sat "$c" "$ROUND" "$(url_for "$c")" "$DUR"
     done
@@ -505,7 +517,7 @@ if has rate; then
   say "== fixed rate: 1,000 req/s (hey -c 16 -q 62.5), 1 KB, HTTP/1.1 keep-alive, ${RATE_DUR}s each, $ROUNDS rounds"
   [ "$MODE" = quick ] || warm "$(url_for gateway)" 10
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round direct gateway nginx haproxy); do
+    for c in $(order_for_round direct gateway nginx haproxy yarp); do
       file="$OUT/raw/rate-$c-r$ROUND-hey.txt"; mkdir -p "$OUT/raw"
       pid=$(pid_for "$c"); before=$(cpu_ticks "$pid"); before_backend=$(cpu_ticks "$BACKEND_PID")
       timeout $((RATE_DUR + 30)) hey -z "${RATE_DUR}s" -c 16 -q 62.5 -disable-compression $([ "$c" = direct ] || echo "-host $HOST") "$(url_for "$c")" > "$file" 2>&1
@@ -523,6 +535,8 @@ if has rate; then
       record rate "$c" "$ROUND" errors "$(( total - ok + errors ))"
       record rate "$c" "$ROUND" cpu_s_per_1000 "$per1000"
       record rate "$c" "$ROUND" rss_mb "$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')"
+      # RSS counts mapped runtime/framework files in full; the anonymous part is the process's own memory.
+      record rate "$c" "$ROUND" anon_mb "$(awk -v k="$(anon_kb "$pid")" 'BEGIN {printf "%.1f", k / 1024}')"
       record rate "$c" "$ROUND" backend_cpu_s_per_1000 "$(awk -v t=$((after_backend - before_backend)) -v hz="$CLK_TCK" -v n="$total" 'BEGIN {printf "%.4f", (n > 0 ? t / hz / n * 1000 : 0)}')"
       say "  rate $c r$ROUND: $total requests, p50=$(pct 50) p90=$(pct 90) p99=$(pct 99) ms, cpu=${cpu_s}s (${per1000}/1000 req), rss=$((rss / 1024)) MB"
     done
