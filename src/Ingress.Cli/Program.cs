@@ -1,8 +1,3 @@
-using System.CommandLine;
-using Ingress.Cli.Commands;
+using Ingress.Cli;
 
-var root = new RootCommand("ingress: validate, analyze and serve Istio ingress configuration locally.")
-{
-    UpCommand.Create(),
-};
-return root.Parse(args).Invoke();
+return CliApp.Run(args, Console.Out, Console.Error, Console.In);
