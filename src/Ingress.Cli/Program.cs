@@ -1,3 +1,10 @@
-using Ingress.Cli;
+using System.CommandLine;
+using Ingress.Cli.Commands;
 
-return CliApp.Run(args, Console.Out, Console.Error, Console.In);
+var root = new RootCommand("ingress: validate, analyze and serve Istio ingress configuration locally.")
+{
+    UpCommand.Create(),
+    GatewayCommand.Create(Console.Out, Console.Error, Console.In),
+    RoutesCommand.Create(Console.Out, Console.Error, Console.In),
+};
+return root.Parse(args).Invoke();
