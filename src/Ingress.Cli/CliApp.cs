@@ -18,6 +18,8 @@ public static class CliApp
             ValidateCommand.Create(console),
             AnalyzeCommand.Create(console),
             UpCommand.Create(),
+            GatewayCommand.Create(output, error, stdin),
+            RoutesCommand.Create(output, error, stdin),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
