@@ -46,7 +46,7 @@ done
 
 case "$MODE" in
   quick)    WARMUP=10; DUR=5;  ROUNDS=1; RATE_DUR=6;  RELY_DUR=20; SOAK=30;  SLOW=35; STARTUP_RUNS=3; SCALE_SIZES="1 1000 10000" ;;
-  standard) WARMUP=30; DUR=8;  ROUNDS=2; RATE_DUR=10; RELY_DUR=60; SOAK=60;  SLOW=40; STARTUP_RUNS=5; SCALE_SIZES="1 1000 10000" ;;
+  standard) WARMUP=30; DUR=7;  ROUNDS=2; RATE_DUR=8;  RELY_DUR=60; SOAK=60;  SLOW=40; STARTUP_RUNS=5; SCALE_SIZES="1 1000 10000" ;;
   full)     WARMUP=60; DUR=20; ROUNDS=3; RATE_DUR=30; RELY_DUR=60; SOAK=600; SLOW=40; STARTUP_RUNS=10; SCALE_SIZES="1 1000 10000" ;;
 esac
 RELOADS=50
@@ -694,8 +694,8 @@ reload_run() {
 if has reload; then
   say "== reloads and certificate rotations under load: $RELOADS reloads + $ROTATIONS rotations in ${RELY_DUR}s (files replaced by rename)"
   reload_run reload atomic "$RELY_DUR" "$RELOADS" "$ROTATIONS"
-  say "== the same, half as long, files rewritten in place (truncate + write)"
-  reload_run reload-inplace inplace $((RELY_DUR / 2)) $((RELOADS / 2)) 2
+  say "== the same for a third of the time, files rewritten in place (truncate + write)"
+  reload_run reload-inplace inplace $((RELY_DUR / 3)) $((RELOADS / 3)) 2
 fi
 
 if has drain; then
