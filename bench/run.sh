@@ -494,7 +494,7 @@ if has profile && command -v dotnet-counters >/dev/null; then
   wait "$COUNTERS_PID"
   requests=$(awk '/requests in/ {print $1}' "$OUT/raw/profile-gateway-r1-wrk.txt")
   if [ -s "$counters" ] && [ "${requests:-0}" -gt 0 ]; then
-    sum_counter() { awk -F, -v name="$1" 'index($3, name) == 1 {s += $5} END {printf "%.6f", s}' "$counters"; }
+    sum_counter() { awk -F, -v name="$1" 'index($3, name) == 1 {s += $5} END {printf "%.10g", s}' "$counters"; }
     record profile gateway - alloc_bytes_per_request "$(awk -v a="$(sum_counter 'dotnet.gc.heap.total_allocated')" -v n="$requests" 'BEGIN {printf "%.0f", a / n}')"
     record profile gateway - gen0_collections "$(sum_counter 'dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen0]')"
     record profile gateway - gen1_collections "$(sum_counter 'dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen1]')"
