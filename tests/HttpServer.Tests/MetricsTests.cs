@@ -50,7 +50,11 @@ public sealed partial class MetricsTests
 
         var text = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
 
-        foreach (var family in new[] { "process_working_set_bytes", "process_cpu_seconds_total", "dotnet_collection_count_total", "dotnet_total_memory_bytes" })
+        foreach (var family in new[]
+        {
+            "process_working_set_bytes", "process_cpu_seconds_total", "dotnet_collection_count_total", "dotnet_total_memory_bytes",
+            "system_runtime_dotnet_gc_collections", "system_runtime_dotnet_thread_pool_thread_count", "system_runtime_dotnet_gc_pause_time",
+        })
         {
             Assert.Contains($"# TYPE {family} ", text, StringComparison.Ordinal);
         }

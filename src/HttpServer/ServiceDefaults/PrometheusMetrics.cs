@@ -21,6 +21,7 @@ public sealed class PrometheusMetrics : IDisposable
         _runtimeMeters = MeterAdapter.StartListening(new MeterAdapterOptions
         {
             Registry = Registry,
+            MetricFactory = Factory,
             InstrumentFilterPredicate = instrument => instrument.Meter.Name == "System.Runtime",
         });
 

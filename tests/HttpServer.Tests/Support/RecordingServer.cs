@@ -21,7 +21,10 @@ public sealed class RecordingServer : IAsyncDisposable
         _app = app;
         app.Run(context =>
         {
-            _requests.Enqueue(context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString()));
+            var recorded = context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString());
+            recorded[":method"] = context.Request.Method;
+            recorded[":path"] = context.Request.Path.Value ?? "";
+            _requests.Enqueue(recorded);
             context.Response.StatusCode = status;
             return context.Response.WriteAsync("recorded");
         });

@@ -1,0 +1,126 @@
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Model;
+using Ingress.LocalGateway.Endpoints;
+using Ingress.LocalGateway.Proxying;
+using Ingress.LocalGateway.Routing;
+
+namespace Ingress.LocalGateway.Compilation;
+
+/// <summary>
+/// Turns route destinations into clusters: endpoints by host and port, narrowed by the DestinationRule subset's
+/// labels. An unknown host or undefined subset has no cluster (Envoy's 503 NC); a known one with no endpoints has an
+/// empty cluster (503 UH).
+/// </summary>
+public sealed class ClusterResolver
+{
+    private readonly ConfigSet _config;
+    private readonly IReadOnlyList<EndpointDefinition> _endpoints;
+    private readonly UpstreamClientPool _clients;
+    private readonly string _gatewayNamespace;
+    private readonly CompileDiagnostics _diagnostics;
+    private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
+
+    public ClusterResolver(ConfigSet config, IReadOnlyList<EndpointDefinition> endpoints, UpstreamClientPool clients,
+        string gatewayNamespace, CompileDiagnostics diagnostics)
+    {
+        _config = config;
+        _endpoints = endpoints;
+        _clients = clients;
+        _gatewayNamespace = gatewayNamespace;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>Every cluster a route refers to, by name.</summary>
+    public IReadOnlyDictionary<string, Cluster> Clusters => _clusters;
+
+    /// <summary>Resolves a destination; the cluster is null when Envoy would not find one.</summary>
+    public (Cluster? Cluster, int Port) Resolve(string host, int? port, string? subset, Resource owner, string fieldPath)
+    {
+        var service = FindService(host);
+        var hostEndpoints = _endpoints.Where(e => e.Host == host).ToList();
+        var resolvedPort = port ?? InferPort(service, hostEndpoints);
+        if (service is null && hostEndpoints.Count == 0)
+        {
+            _diagnostics.Add("IST0101", Severity.Warning, owner, fieldPath + ".host",
+                $"Referenced host not found: \"{host}\"; requests routed to it get 503 NC. Give it a local address with " +
+                $"--endpoint {host}:{(resolvedPort == 0 ? 80 : resolvedPort)}=http://127.0.0.1:<port>");
+            return (null, resolvedPort);
+        }
+
+        IReadOnlyDictionary<string, string>? subsetLabels = null;
+        if (!string.IsNullOrEmpty(subset))
+        {
+            subsetLabels = FindSubset(host, subset);
+            if (subsetLabels is null)
+            {
+                _diagnostics.Add("IST0101", Severity.Warning, owner, fieldPath + ".subset",
+                    $"Referenced host+subset in destinationrule not found: \"{host}+{subset}\"; requests routed to it get 503 NC");
+                return (null, resolvedPort);
+            }
+        }
+
+        var name = Cluster.NameFor(host, resolvedPort, subset);
+        if (_clusters.TryGetValue(name, out var existing))
+        {
+            return (existing, resolvedPort);
+        }
+
+        var selected = hostEndpoints
+            .Where(e => e.Port == resolvedPort)
+            .Where(e => subsetLabels is null || subsetLabels.All(l => e.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
+            .ToArray();
+        var cluster = new Cluster
+        {
+            Name = name,
+            Host = host,
+            Port = resolvedPort,
+            Subset = subset,
+            Endpoints = selected,
+            Client = _clients.Get(name),
+        };
+        _clusters[name] = cluster;
+        return (cluster, resolvedPort);
+    }
+
+    private Service? FindService(string host)
+    {
+        foreach (var service in _config.Services)
+        {
+            if (HostNames.ResolveFqdn(service.Metadata.Name, service.Metadata.Namespace) == host)
+            {
+                return service;
+            }
+        }
+
+        return null;
+    }
+
+    private static int InferPort(Service? service, List<EndpointDefinition> endpoints)
+    {
+        if (service is not null && service.Spec.Ports.Count == 1 && service.Spec.Ports[0].Port is { } servicePort)
+        {
+            return servicePort;
+        }
+
+        var ports = endpoints.Select(e => e.Port).Distinct().ToList();
+        return ports.Count == 1 ? ports[0] : 0;
+    }
+
+    private IReadOnlyDictionary<string, string>? FindSubset(string host, string subset)
+    {
+        var rules = _config.DestinationRules
+            .Where(r => r.Spec.Host is not null && HostNames.ResolveFqdn(r.Spec.Host, r.Metadata.Namespace) == host)
+            .OrderBy(r => r.Metadata.Namespace == _gatewayNamespace ? 0 : 1)
+            .ToList();
+        foreach (var rule in rules)
+        {
+            var match = rule.Spec.Subsets.FirstOrDefault(s => s.Name == subset);
+            if (match is not null)
+            {
+                return match.Labels;
+            }
+        }
+
+        return null;
+    }
+}

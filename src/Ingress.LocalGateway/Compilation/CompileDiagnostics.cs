@@ -1,0 +1,33 @@
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Model;
+
+namespace Ingress.LocalGateway.Compilation;
+
+/// <summary>Collects the gateway's own findings while a config is compiled, each with its resource, field and line.</summary>
+public sealed class CompileDiagnostics
+{
+    /// <summary>The code of everything in the YAML that the local gateway does not implement.</summary>
+    public const string UnsupportedCode = "ING0201";
+
+    private readonly List<Diagnostic> _items = [];
+
+    /// <summary>Everything found, in the order found.</summary>
+    public IReadOnlyList<Diagnostic> Items => _items;
+
+    /// <summary>Adds a finding about a field of a resource.</summary>
+    public void Add(string code, Severity severity, Resource resource, string fieldPath, string message) =>
+        _items.Add(new Diagnostic
+        {
+            Code = code,
+            Severity = severity,
+            Message = message,
+            Resource = resource.DisplayName,
+            FieldPath = fieldPath,
+            Location = resource.LocationOf(fieldPath),
+        });
+
+    /// <summary>Reports a field the local gateway does not implement; it is left out of the running config.</summary>
+    public void Unsupported(Resource resource, string fieldPath, string what) =>
+        Add(UnsupportedCode, Severity.Warning, resource, fieldPath,
+            $"{fieldPath}: {what} is not supported by the local gateway and is left out; see docs/gateway.md");
+}

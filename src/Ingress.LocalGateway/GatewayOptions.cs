@@ -1,0 +1,53 @@
+using System.Net;
+using Ingress.LocalGateway.Endpoints;
+
+namespace Ingress.LocalGateway;
+
+/// <summary>How the local gateway is started: what it reads, who it is, where it listens and where traffic goes.</summary>
+public sealed record GatewayOptions
+{
+    /// <summary>Files or directories of YAML (or <c>-</c> for standard input) to serve; watched for changes.</summary>
+    public IReadOnlyList<string> ConfigPaths { get; init; } = [];
+
+    /// <summary>Overrides of where a Gateway port listens (<c>--listen 443=127.0.0.1:9443</c>).</summary>
+    public IReadOnlyDictionary<int, IPEndPoint> ListenOverrides { get; init; } = new Dictionary<int, IPEndPoint>();
+
+    /// <summary>Where each Service's traffic goes locally (<c>--endpoint</c> and <c>--endpoints</c>).</summary>
+    public IReadOnlyList<EndpointDefinition> Endpoints { get; init; } = [];
+
+    /// <summary>The gateway workload's namespace: Secrets are read from it and exportTo is checked against it.</summary>
+    public string Namespace { get; init; } = "istio-system";
+
+    /// <summary>The gateway workload's labels, which a Gateway's <c>spec.selector</c> must be a subset of.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } =
+        new Dictionary<string, string> { ["istio"] = "ingressgateway" };
+
+    /// <summary>The namespace of documents that do not name one (what <c>kubectl apply -n</c> would give them).</summary>
+    public string DefaultNamespace { get; init; } = "default";
+
+    /// <summary>The admin listener (<c>/ready</c>, <c>/config_dump</c>, <c>/stats/prometheus</c>); null disables it.</summary>
+    public IPEndPoint? Admin { get; init; } = new(IPAddress.Loopback, 15000);
+
+    /// <summary>Access log encoding on standard output.</summary>
+    public AccessLogFormat AccessLog { get; init; } = AccessLogFormat.Text;
+
+    /// <summary>How long a change to the watched files must be quiet before it is loaded.</summary>
+    public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long SIGTERM waits for requests in flight before closing connections.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Where a Gateway port listens: the override, else 127.0.0.1:P+8000 below 1024, else 127.0.0.1:P.</summary>
+    public IPEndPoint ListenAddressFor(int gatewayPort) =>
+        ListenOverrides.TryGetValue(gatewayPort, out var address)
+            ? address
+            : new IPEndPoint(IPAddress.Loopback, gatewayPort < 1024 ? gatewayPort + 8000 : gatewayPort);
+}
+
+/// <summary>The access log encodings Istio offers, plus off.</summary>
+public enum AccessLogFormat
+{
+    Text,
+    Json,
+    Off,
+}

@@ -1,0 +1,147 @@
+using System.Net;
+using Ingress.LocalGateway.Compilation;
+using Ingress.LocalGateway.Pipeline;
+using Ingress.LocalGateway.Reload;
+using Microsoft.Extensions.Logging;
+
+namespace Ingress.LocalGateway.Listeners;
+
+/// <summary>
+/// Keeps one Kestrel listener per Gateway port in line with the current snapshot: ports added by a reload are
+/// bound, removed ones drained and closed, unchanged ones kept (their connections survive the reload).
+/// </summary>
+public sealed partial class ListenerManager : IAsyncDisposable
+{
+    private readonly SnapshotHolder _snapshots;
+    private readonly RequestPipeline _pipeline;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _drain;
+    private readonly Dictionary<int, PortListener> _listeners = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public ListenerManager(SnapshotHolder snapshots, RequestPipeline pipeline, ILoggerFactory loggerFactory, TimeSpan drain)
+    {
+        _snapshots = snapshots;
+        _pipeline = pipeline;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<ListenerManager>();
+        _drain = drain;
+    }
+
+    /// <summary>Whether every listener the current snapshot wants is bound.</summary>
+    public bool AllBound { get; private set; }
+
+    /// <summary>Bound addresses by Gateway port.</summary>
+    public IReadOnlyDictionary<int, IPEndPoint> BoundAddresses
+    {
+        get
+        {
+            lock (_listeners)
+            {
+                return _listeners.ToDictionary(l => l.Key, l => l.Value.BoundAddress);
+            }
+        }
+    }
+
+    /// <summary>Brings the listeners in line with <paramref name="snapshot"/>; returns the ports that could not be bound.</summary>
+    public async Task<IReadOnlyList<string>> ApplyAsync(GatewaySnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var errors = new List<string>();
+            List<PortListener> stale;
+            lock (_listeners)
+            {
+                stale = _listeners.Values
+                    .Where(l => !snapshot.Listeners.TryGetValue(l.Port, out var want)
+                                || want.Protocol != l.Protocol || !want.Address.Equals(l.RequestedAddress))
+                    .ToList();
+                foreach (var listener in stale)
+                {
+                    _listeners.Remove(listener.Port);
+                }
+            }
+
+            foreach (var listener in stale)
+            {
+                await listener.StopAsync(_drain).ConfigureAwait(false);
+                await listener.DisposeAsync().ConfigureAwait(false);
+                LogClosed(_logger, listener.Port, listener.BoundAddress);
+            }
+
+            foreach (var (port, config) in snapshot.Listeners.OrderBy(l => l.Key))
+            {
+                bool running;
+                lock (_listeners)
+                {
+                    running = _listeners.ContainsKey(port);
+                }
+
+                if (running)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    var listener = await PortListener.StartAsync(port, config.Protocol, config.Address, _snapshots, _pipeline,
+                        _loggerFactory, cancellationToken).ConfigureAwait(false);
+                    lock (_listeners)
+                    {
+                        _listeners[port] = listener;
+                    }
+
+                    LogListening(_logger, port, config.Protocol, listener.BoundAddress);
+                }
+                catch (IOException e)
+                {
+                    errors.Add(e.Message);
+                    LogBindFailed(_logger, port, e.Message);
+                }
+            }
+
+            AllBound = errors.Count == 0;
+            return errors;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Drains and closes every listener.</summary>
+    public async Task StopAsync()
+    {
+        List<PortListener> all;
+        lock (_listeners)
+        {
+            all = [.. _listeners.Values];
+            _listeners.Clear();
+        }
+
+        AllBound = false;
+        await Task.WhenAll(all.Select(l => l.StopAsync(_drain))).ConfigureAwait(false);
+        foreach (var listener in all)
+        {
+            await listener.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _gate.Dispose();
+    }
+
+    [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Gateway port {Port} ({Protocol}) listening on {Address}")]
+    private static partial void LogListening(ILogger logger, int port, ListenerProtocol protocol, IPEndPoint address);
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Gateway port {Port} closed ({Address})")]
+    private static partial void LogClosed(ILogger logger, int port, IPEndPoint address);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Gateway port {Port} could not be bound: {Reason}")]
+    private static partial void LogBindFailed(ILogger logger, int port, string reason);
+}

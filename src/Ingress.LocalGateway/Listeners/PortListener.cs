@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using Ingress.LocalGateway.Compilation;
+using Ingress.LocalGateway.Pipeline;
+using Ingress.LocalGateway.Reload;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ingress.LocalGateway.Listeners;
+
+/// <summary>
+/// The Kestrel server of one Gateway port. An HTTPS port terminates TLS with a per-connection callback that picks the
+/// server by SNI from the current snapshot, so a reload or a rotated certificate applies to the next handshake.
+/// </summary>
+public sealed partial class PortListener : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ILogger _logger;
+
+    private PortListener(WebApplication app, int port, ListenerProtocol protocol, IPEndPoint requested, ILogger logger)
+    {
+        _app = app;
+        Port = port;
+        Protocol = protocol;
+        RequestedAddress = requested;
+        _logger = logger;
+    }
+
+    /// <summary>The Gateway port.</summary>
+    public int Port { get; }
+
+    public ListenerProtocol Protocol { get; }
+
+    /// <summary>The address asked for (port 0 stays 0 here).</summary>
+    public IPEndPoint RequestedAddress { get; }
+
+    /// <summary>The address actually bound.</summary>
+    public IPEndPoint BoundAddress { get; private set; } = new(IPAddress.None, 0);
+
+    /// <summary>Binds and starts serving; throws <see cref="IOException"/> when the address cannot be bound.</summary>
+    public static async Task<PortListener> StartAsync(int port, ListenerProtocol protocol, IPEndPoint address,
+        SnapshotHolder snapshots, RequestPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddLogging();
+        builder.Services.AddSingleton(loggerFactory);
+        builder.WebHost.UseKestrelCore();
+        var logger = loggerFactory.CreateLogger<PortListener>();
+        PortListener? self = null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.Listen(address, listen =>
+            {
+                if (protocol == ListenerProtocol.Https)
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(new TlsHandshakeCallbackOptions
+                    {
+                        OnConnection = context => SelectTls(context, port, snapshots, self!),
+                        HandshakeTimeout = TimeSpan.FromSeconds(10),
+                    });
+                }
+                else
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                }
+            });
+        });
+        var app = builder.Build();
+        app.Run(context => pipeline.HandleAsync(context, port));
+        self = new PortListener(app, port, protocol, address, logger);
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"cannot listen on {address} for Gateway port {port}: {e.Message}", e);
+        }
+
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        self.BoundAddress = new IPEndPoint(address.Address, new Uri(bound).Port);
+        return self;
+    }
+
+    private static ValueTask<SslServerAuthenticationOptions> SelectTls(TlsHandshakeCallbackContext context, int port,
+        SnapshotHolder snapshots, PortListener self)
+    {
+        var sni = context.ClientHelloInfo.ServerName;
+        if (!snapshots.Current.Listeners.TryGetValue(port, out var listener) || listener.Protocol != ListenerProtocol.Https)
+        {
+            throw new AuthenticationException($"port {port} no longer serves HTTPS");
+        }
+
+        var server = listener.SelectServer(string.IsNullOrEmpty(sni) ? null : sni);
+        if (server is null)
+        {
+            LogNoServer(self._logger, sni ?? "", port);
+            throw new AuthenticationException($"no Gateway server on port {port} matches SNI '{sni}'");
+        }
+
+        if (server.Tls.Options is null)
+        {
+            LogCredentialFailure(self._logger, sni ?? "", port, server.Tls.CredentialSource, server.Tls.Failure ?? "");
+            throw new AuthenticationException(server.Tls.Failure);
+        }
+
+        return ValueTask.FromResult(server.Tls.Options);
+    }
+
+    /// <summary>Stops accepting, lets requests in flight finish up to the timeout, then closes.</summary>
+    public async Task StopAsync(TimeSpan drain)
+    {
+        using var timeout = new CancellationTokenSource(drain);
+        try
+        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Drain time is over: remaining connections are closed.
+        }
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "TLS handshake refused: SNI '{Sni}' matches no Gateway server on port {Port}")]
+    private static partial void LogNoServer(ILogger logger, string sni, int port);
+
+    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning,
+        Message = "TLS handshake failed for SNI '{Sni}' on port {Port}: the credential {Credential} is unusable: {Reason}")]
+    private static partial void LogCredentialFailure(ILogger logger, string sni, int port, string credential, string reason);
+}

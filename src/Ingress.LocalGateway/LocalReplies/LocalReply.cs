@@ -1,0 +1,104 @@
+using System.Text;
+using Ingress.LocalGateway.Pipeline;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingress.LocalGateway.LocalReplies;
+
+/// <summary>
+/// Envoy's own answers, with its status codes, response flags, details and bodies, so clients and tests cannot tell
+/// the local gateway from Istio's.
+/// </summary>
+public static class LocalReply
+{
+    /// <summary>The server header Istio's gateway sends.</summary>
+    public const string ServerHeader = "istio-envoy";
+
+    private static readonly byte[] NoHealthyUpstream = Encoding.UTF8.GetBytes("no healthy upstream");
+    private static readonly byte[] ConnectFailure = Encoding.UTF8.GetBytes(
+        "upstream connect error or disconnect/reset before headers. reset reason: connection failure");
+    private static readonly byte[] ConnectionTermination = Encoding.UTF8.GetBytes(
+        "upstream connect error or disconnect/reset before headers. reset reason: connection termination");
+    private static readonly byte[] UpstreamTimeout = Encoding.UTF8.GetBytes("upstream request timeout");
+
+    /// <summary>404 NR: no virtual host or no route matched; empty body.</summary>
+    public static Task RouteNotFound(GatewayRequest request) =>
+        WriteAsync(request, StatusCodes.Status404NotFound, "NR", "route_not_found", []);
+
+    /// <summary>503 NC: the route's cluster does not exist (unknown host or subset).</summary>
+    public static Task ClusterNotFound(GatewayRequest request) =>
+        WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "NC", "cluster_not_found", []);
+
+    /// <summary>503 UH: the cluster has no endpoint.</summary>
+    public static Task NoHealthyUpstreamReply(GatewayRequest request) =>
+        WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "UH", "no_healthy_upstream", NoHealthyUpstream);
+
+    /// <summary>503 UF: the upstream connection could not be made.</summary>
+    public static Task ConnectFailureReply(GatewayRequest request) =>
+        WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "UF",
+            "upstream_reset_before_response_started{connection_failure}", ConnectFailure);
+
+    /// <summary>503 UC: the upstream closed the connection before answering.</summary>
+    public static Task ConnectionTerminationReply(GatewayRequest request) =>
+        WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "UC",
+            "upstream_reset_before_response_started{connection_termination}", ConnectionTermination);
+
+    /// <summary>504 UT: the route timeout expired.</summary>
+    public static Task UpstreamTimeoutReply(GatewayRequest request) =>
+        WriteAsync(request, StatusCodes.Status504GatewayTimeout, "UT", "upstream_response_timeout", UpstreamTimeout);
+
+    /// <summary>Writes a local reply: status, flags, details, <c>text/plain</c> body, the route's response headers.</summary>
+    public static async Task WriteAsync(GatewayRequest request, int status, string? flags, string details, byte[] body, string? location = null)
+    {
+        request.ResponseFlags = flags;
+        request.ResponseDetails = details;
+        var response = request.Http.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        response.Headers.Clear();
+        response.StatusCode = status;
+        response.Headers.Server = ServerHeader;
+        if (body.Length > 0)
+        {
+            response.ContentType = "text/plain";
+        }
+
+        if (location is not null)
+        {
+            response.Headers.Location = location;
+        }
+
+        response.ContentLength = body.Length;
+        ApplyRouteResponseHeaders(request);
+        if (body.Length > 0)
+        {
+            await response.Body.WriteAsync(body, request.Http.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies the route's (and destination's) response header operations, as Envoy does for local replies too.</summary>
+    public static void ApplyRouteResponseHeaders(GatewayRequest request)
+    {
+        var headers = request.Http.Response.Headers;
+        var destination = request.Destination;
+        var route = request.Route;
+        if (route is null)
+        {
+            return;
+        }
+
+        if (destination is not null && request.Route!.Action is Routing.ForwardAction { Destinations.Count: > 1 })
+        {
+            // Weighted clusters: the destination's operations first, the route's after (and so winning).
+            destination.ResponseHeaders.Apply(headers);
+            route.ResponseHeaders.Apply(headers);
+        }
+        else
+        {
+            route.ResponseHeaders.Apply(headers);
+            destination?.ResponseHeaders.Apply(headers);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using Ingress.LocalGateway.Compilation;
+using Ingress.LocalGateway.LocalReplies;
+using Ingress.LocalGateway.Reload;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Ingress.LocalGateway.Pipeline;
+
+/// <summary>
+/// Runs every request through the stages against the snapshot current when it arrived, then reports it to the
+/// observers. A reload never changes the snapshot of a request in flight.
+/// </summary>
+public sealed partial class RequestPipeline
+{
+    private readonly SnapshotHolder _snapshots;
+    private readonly IReadOnlyList<IRequestStage> _stages;
+    private readonly IReadOnlyList<IRequestObserver> _observers;
+    private readonly ILogger _logger;
+
+    public RequestPipeline(SnapshotHolder snapshots, IReadOnlyList<IRequestStage> stages,
+        IReadOnlyList<IRequestObserver> observers, ILogger<RequestPipeline> logger)
+    {
+        _snapshots = snapshots;
+        _stages = stages;
+        _observers = observers;
+        _logger = logger;
+    }
+
+    /// <summary>Handles a request that arrived on the listener of Gateway port <paramref name="port"/>.</summary>
+    public async Task HandleAsync(HttpContext context, int port)
+    {
+        var snapshot = _snapshots.Current;
+        context.Response.Headers.Server = LocalReply.ServerHeader;
+        if (!snapshot.Listeners.TryGetValue(port, out var listener))
+        {
+            // The port was removed by a reload while this connection stayed open.
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var request = new GatewayRequest(context, snapshot, listener);
+        context.Features.Set(request);
+        var requestBody = new CountingStream(context.Request.Body);
+        var responseBody = new CountingStream(context.Response.Body);
+        context.Request.Body = requestBody;
+        context.Response.Body = responseBody;
+        try
+        {
+            var stages = _stages;
+            for (var i = 0; i < stages.Count; i++)
+            {
+                if (await stages[i].InvokeAsync(request).ConfigureAwait(false))
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            LogUnexpected(_logger, e, request.OriginalPathAndQuery);
+            await LocalReply.WriteAsync(request, StatusCodes.Status500InternalServerError, null, "gateway_error", []).ConfigureAwait(false);
+        }
+        finally
+        {
+            request.BytesReceived = requestBody.Count;
+            request.BytesSent = responseBody.Count;
+            Report(request);
+        }
+    }
+
+    private void Report(GatewayRequest request)
+    {
+        if (_observers.Count == 0)
+        {
+            return;
+        }
+
+        var http = request.Http;
+        var headers = http.Request.Headers;
+        var elapsed = Stopwatch.GetElapsedTime(request.StartTimestamp);
+        var connection = http.Connection;
+        var code = http.Response.StatusCode;
+        var flags = request.ResponseFlags;
+        if (http.RequestAborted.IsCancellationRequested && flags is null)
+        {
+            flags = "DC";
+        }
+
+        var record = new RequestRecord
+        {
+            StartTime = request.StartTime,
+            Method = http.Request.Method,
+            Path = request.OriginalPathAndQuery,
+            Protocol = http.Request.Protocol,
+            ResponseCode = code,
+            ResponseFlags = flags,
+            ResponseDetails = request.ResponseDetails,
+            BytesReceived = request.BytesReceived,
+            BytesSent = request.BytesSent,
+            DurationMs = (long)elapsed.TotalMilliseconds,
+            DurationExactMs = elapsed.TotalMilliseconds,
+            UpstreamServiceTime = request.UpstreamServiceTimeMs >= 0 ? request.UpstreamServiceTimeMs.ToString(System.Globalization.CultureInfo.InvariantCulture) : null,
+            ForwardedFor = NullIfEmpty(headers["x-forwarded-for"].ToString()),
+            UserAgent = NullIfEmpty(headers.UserAgent.ToString()),
+            RequestId = NullIfEmpty(request.RequestId),
+            Authority = NullIfEmpty(request.UpstreamAuthority.Length > 0 ? request.UpstreamAuthority : request.Authority),
+            UpstreamHost = request.Endpoint?.AddressText,
+            UpstreamCluster = request.Destination?.Cluster?.Name,
+            DownstreamLocalAddress = Address(connection.LocalIpAddress, connection.LocalPort),
+            DownstreamRemoteAddress = Address(connection.RemoteIpAddress, connection.RemotePort),
+            RequestedServerName = request.ServerName,
+            RouteName = NullIfEmpty(request.Route?.Name),
+            DestinationService = request.Destination?.Host,
+            DestinationLabels = request.Endpoint?.Labels,
+            Operation = request.Operation,
+        };
+
+        for (var i = 0; i < _observers.Count; i++)
+        {
+            _observers[i].OnCompleted(record);
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string? Address(System.Net.IPAddress? ip, int port)
+    {
+        if (ip is null)
+        {
+            return null;
+        }
+
+        if (ip.IsIPv4MappedToIPv6)
+        {
+            ip = ip.MapToIPv4();
+        }
+
+        return ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6
+            ? $"[{ip}]:{port}"
+            : $"{ip}:{port}";
+    }
+
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Error, Message = "Unexpected failure while handling {Path}")]
+    private static partial void LogUnexpected(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ingress.LocalGateway.LocalReplies;
+using Ingress.LocalGateway.Pipeline;
+using Microsoft.AspNetCore.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Ingress.LocalGateway.Proxying;
+
+/// <summary>
+/// Shapes the upstream request and the downstream response as Envoy's router does: the Host and path chosen by the
+/// route, headers named by <c>Connection</c> dropped, x-envoy-attempt-count; <c>server: istio-envoy</c>,
+/// x-envoy-upstream-service-time and the route's response header operations on the way back.
+/// </summary>
+public sealed class GatewayTransformer : HttpTransformer
+{
+    /// <summary>The shared instance (it holds no state; the request's state travels in its features).</summary>
+    public static GatewayTransformer Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest,
+        string destinationPrefix, CancellationToken cancellationToken)
+    {
+        var request = httpContext.Features.Get<GatewayRequest>()!;
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
+        RemoveConnectionNominated(httpContext.Request.Headers, proxyRequest);
+        proxyRequest.Headers.Host = request.UpstreamAuthority;
+        proxyRequest.Headers.Remove("x-envoy-attempt-count");
+        proxyRequest.Headers.TryAddWithoutValidation("x-envoy-attempt-count", request.Attempt.ToString(CultureInfo.InvariantCulture));
+        proxyRequest.RequestUri = new Uri(destinationPrefix + request.UpstreamPathAndQuery);
+        request.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse,
+        CancellationToken cancellationToken)
+    {
+        var request = httpContext.Features.Get<GatewayRequest>()!;
+        var copy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
+        if (proxyResponse is null)
+        {
+            return copy;
+        }
+
+        var elapsed = (long)Stopwatch.GetElapsedTime(request.UpstreamStartTimestamp).TotalMilliseconds;
+        request.UpstreamServiceTimeMs = elapsed;
+        request.ResponseDetails = "via_upstream";
+        var headers = httpContext.Response.Headers;
+        headers.Server = LocalReply.ServerHeader;
+        headers["x-envoy-upstream-service-time"] = elapsed.ToString(CultureInfo.InvariantCulture);
+        LocalReply.ApplyRouteResponseHeaders(request);
+        return copy;
+    }
+
+    private static void RemoveConnectionNominated(IHeaderDictionary incoming, HttpRequestMessage proxyRequest)
+    {
+        var connection = incoming.Connection;
+        if (connection.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var value in connection)
+        {
+            foreach (var token in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!token.Equals("close", StringComparison.OrdinalIgnoreCase) && !token.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
+                {
+                    proxyRequest.Headers.Remove(token);
+                    proxyRequest.Content?.Headers.Remove(token);
+                }
+            }
+        }
+    }
+}
