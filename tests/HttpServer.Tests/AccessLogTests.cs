@@ -59,6 +59,8 @@ public sealed partial class AccessLogTests
         await server.Client.GetStringAsync(new Uri("/hello", UriKind.Relative));
         await server.Client.GetStringAsync(new Uri("/healthz", UriKind.Relative));
 
+        // Stopping drains the writer, so anything queued would be visible now.
+        await server.App.StopAsync();
         Assert.Empty(server.AccessLog.Lines);
     }
 

@@ -12,7 +12,7 @@ public sealed partial class ProcessShutdownTests
     {
         var dll = typeof(HttpServerApp).Assembly.Location;
         var start = new ProcessStartInfo("dotnet",
-            [dll, "--urls=http://127.0.0.1:0", "--Shutdown:DrainDelaySeconds=1", "--Shutdown:GracePeriodSeconds=15", "--AccessLog:Format=Off"])
+            [dll, "--urls=http://127.0.0.1:0", "--Shutdown:DrainDelaySeconds=3", "--Shutdown:GracePeriodSeconds=15", "--AccessLog:Format=Off"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -22,7 +22,7 @@ public sealed partial class ProcessShutdownTests
         {
             var address = await ReadListeningAddressAsync(process).WaitAsync(TimeSpan.FromSeconds(30));
             using var client = RunningServer.CreateClient(address);
-            var slow = client.GetAsync(new Uri("/delay/2", UriKind.Relative));
+            var slow = client.GetAsync(new Uri("/delay/4", UriKind.Relative));
             await WaitUntilAsync(async () =>
                 (await client.GetStringAsync(new Uri("/metrics", UriKind.Relative)))
                     .Contains("endpoint=\"/delay/{seconds}\"} 1\n", StringComparison.Ordinal));

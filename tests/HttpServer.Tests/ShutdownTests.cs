@@ -10,10 +10,11 @@ public sealed class ShutdownTests
     {
         await using var server = await RunningServer.StartAsync(new Dictionary<string, string>
         {
-            ["Shutdown:DrainDelaySeconds"] = "1.5",
+            // Generous times: the shared CI machine can be slow, and the checks during the drain must fit inside it.
+            ["Shutdown:DrainDelaySeconds"] = "3",
             ["Shutdown:GracePeriodSeconds"] = "20",
         });
-        var slow = server.Client.GetAsync(new Uri("/delay/2.5", UriKind.Relative));
+        var slow = server.Client.GetAsync(new Uri("/delay/4", UriKind.Relative));
         await WaitUntilAsync(() => DelayInProgressAsync(server));
         Assert.Equal(HttpStatusCode.OK, await GetStatusAsync(server, "/readyz"));
 
@@ -30,11 +31,11 @@ public sealed class ShutdownTests
 
         using var slowResponse = await slow;
         Assert.Equal(HttpStatusCode.OK, slowResponse.StatusCode);
-        Assert.Equal("{\"delaySeconds\":2.5}", await slowResponse.Content.ReadAsStringAsync());
+        Assert.Equal("{\"delaySeconds\":4}", await slowResponse.Content.ReadAsStringAsync());
 
         await stopping.WaitAsync(TimeSpan.FromSeconds(20));
         // The access-log writer stops after the server, so the request that finished last is still logged.
-        Assert.Contains(server.AccessLog.Lines, l => l.Contains("\"path\":\"/delay/2.5\",\"status\":200", StringComparison.Ordinal));
+        Assert.Contains(server.AccessLog.Lines, l => l.Contains("\"path\":\"/delay/4\",\"status\":200", StringComparison.Ordinal));
         using var after = RunningServer.CreateClient(server.Address);
         await Assert.ThrowsAsync<HttpRequestException>(() => after.GetAsync(new Uri("/healthz", UriKind.Relative)));
     }

@@ -29,7 +29,8 @@ public sealed class TracingTests
         Assert.NotEqual(SpanId, sent["x-b3-spanid"]);
         Assert.Equal("1", sent["x-b3-sampled"]);
         Assert.Equal($"{TraceId}-{clientSpan}-1-{sent["x-b3-parentspanid"]}", sent["b3"]);
-        Assert.Contains($"\"traceId\":\"{TraceId}\"", Assert.Single(server.AccessLog.Lines), StringComparison.Ordinal);
+        var logged = Assert.Single(await server.AccessLog.WaitForAsync(l => l.Contains("\"path\":\"/hello\"", StringComparison.Ordinal)));
+        Assert.Contains($"\"traceId\":\"{TraceId}\"", logged, StringComparison.Ordinal);
     }
 
     [Fact]

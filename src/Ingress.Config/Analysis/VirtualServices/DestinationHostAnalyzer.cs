@@ -1,0 +1,117 @@
+using Ingress.Config.Analysis.Support;
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Model;
+
+namespace Ingress.Config.Analysis.VirtualServices;
+
+/// <summary>
+/// IST0101/IST0112: a VirtualService's destination hosts are Services, on a port they expose. Compare Istio's
+/// <c>virtualservice/destinationhosts.go</c>. Istio checks against the cluster; locally only what is loaded is known,
+/// so hosts are checked only when the configuration holds at least one Service (a gateway-only bundle stays quiet),
+/// and only cluster-local hosts (<c>*.svc.cluster.local</c>, short names, and <c>name.namespace</c> forms of a
+/// loaded Service): other names may be ServiceEntries, which this tool does not load.
+/// </summary>
+public sealed class DestinationHostAnalyzer : IAnalyzer
+{
+    public string Name => "virtualservice.DestinationHostAnalyzer";
+
+    public string Description => "Checks that a VirtualService's destination hosts are Services in the configuration, on ports they expose";
+
+    public IReadOnlyList<string> Codes { get; } =
+        [Messages.ReferencedResourceNotFound.Code, Messages.VirtualServiceDestinationPortSelectorRequired.Code];
+
+    public IReadOnlyList<string> InputKinds { get; } = ["VirtualService", "Service"];
+
+    public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
+    {
+        var index = ConfigIndex.For(context.Config);
+        if (!index.HasServices)
+        {
+            yield break;
+        }
+
+        foreach (var vs in context.Config.VirtualServices)
+        {
+            foreach (var destination in RouteDestinationRef.Of(vs))
+            {
+                var finding = Check(index, vs, destination);
+                if (finding is not null)
+                {
+                    yield return finding;
+                }
+            }
+        }
+    }
+
+    private static Diagnostic? Check(ConfigIndex index, VirtualService vs, RouteDestinationRef reference)
+    {
+        var host = reference.Destination.Host;
+        if (string.IsNullOrEmpty(host) || host.StartsWith('*'))
+        {
+            return null;
+        }
+
+        var ns = vs.Metadata.Namespace;
+        var fqdn = Hosts.ToFqdn(host, ns);
+        var refType = reference.IsMirror ? "mirror host" : "host";
+        var service = index.FindService(fqdn);
+        if (service is null)
+        {
+            var advice = MissingAdvice(index, host, fqdn, ns);
+            return advice is null
+                ? null
+                : Messages.ReferencedResourceNotFound.At(vs, reference.HostPath, advice, refType, Messages.Quote(host));
+        }
+
+        var ports = service.Spec.Ports.Where(p => p.Port is not null).Select(p => p.Port!.Value).ToList();
+        var port = reference.Destination.Port?.Number;
+        if (port is null)
+        {
+            return ports.Count > 1
+                ? Messages.VirtualServiceDestinationPortSelectorRequired.At(
+                    vs,
+                    reference.HostPath,
+                    $"Add destination.port.number (one of {string.Join(", ", ports)}).",
+                    Messages.Quote(host),
+                    Messages.GoList(ports))
+                : null;
+        }
+
+        return ports.Contains(port.Value)
+            ? null
+            : Messages.ReferencedResourceNotFound.At(
+                vs,
+                $"{reference.Path}.port.number",
+                $"{service.DisplayName} exposes {(ports.Count == 1 ? "port" : "ports")} {string.Join(", ", ports)}: route to {(ports.Count == 1 ? "it" : "one of them")}.",
+                reference.IsMirror ? "mirror host:port" : "host:port",
+                Messages.Quote($"{host}:{port}"));
+    }
+
+    private static string? MissingAdvice(ConfigIndex index, string host, string fqdn, string vsNamespace)
+    {
+        var labels = host.Split('.');
+        if (!fqdn.EndsWith(Hosts.ClusterLocalSuffix, StringComparison.OrdinalIgnoreCase))
+        {
+            // "name.namespace" or "name.namespace.svc" of a loaded Service: Istio does not expand these.
+            if (labels.Length is 2 or 3 && (labels.Length == 2 || labels[2] == "svc")
+                && index.FindService($"{labels[0]}.{labels[1]}{Hosts.ClusterLocalSuffix}") is not null)
+            {
+                return $"Istio does not expand \"{host}\": write {labels[0]}.{labels[1]}{Hosts.ClusterLocalSuffix}. Until then the gateway answers 503 (NC) for this route.";
+            }
+
+            return null;
+        }
+
+        var name = labels[0];
+        var advice = $"No Service {fqdn} is in the configuration, so the gateway answers 503 (NC) for this route.";
+        if (!host.Contains('.', StringComparison.Ordinal))
+        {
+            advice += $" A short name is expanded in the VirtualService's namespace, {vsNamespace}.";
+        }
+
+        var other = index.Config.Services.FirstOrDefault(s => s.Metadata.Name == name);
+        return other is not null
+            ? $"{advice} {other.DisplayName} exists: write {ConfigIndex.ServiceFqdn(other)}."
+            : $"{advice} Fix the host or add the Service.";
+    }
+}

@@ -1,0 +1,57 @@
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Model;
+
+namespace Ingress.Config.Validation;
+
+/// <summary>
+/// The per-resource checks Istio's (and cert-manager's) admission webhooks make, run over every resource at once:
+/// what the API server would refuse. Every rule runs; all findings are returned, errors and warnings apart by severity.
+/// </summary>
+public static class ConfigValidator
+{
+    /// <summary>Every finding about every resource, in resource order.</summary>
+    public static IReadOnlyList<Diagnostic> Validate(ConfigSet config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var diagnostics = new List<Diagnostic>();
+        foreach (var resource in config.Resources)
+        {
+            var findings = new Findings(resource, diagnostics);
+            switch (resource)
+            {
+                case Gateway gateway:
+                    GatewayValidator.Validate(gateway, findings);
+                    break;
+                case VirtualService virtualService:
+                    VirtualServiceValidator.Validate(virtualService, findings);
+                    break;
+                case DestinationRule destinationRule:
+                    DestinationRuleValidator.Validate(destinationRule, findings);
+                    break;
+                case AuthorizationPolicy authorizationPolicy:
+                    SecurityValidators.AuthorizationPolicy(authorizationPolicy, findings);
+                    break;
+                case RequestAuthentication requestAuthentication:
+                    SecurityValidators.RequestAuthentication(requestAuthentication, findings);
+                    break;
+                case PeerAuthentication peerAuthentication:
+                    SecurityValidators.PeerAuthentication(peerAuthentication, findings);
+                    break;
+                case Telemetry telemetry:
+                    TelemetryValidator.Validate(telemetry, findings);
+                    break;
+                case Issuer issuer:
+                    CertManagerValidator.Issuer(issuer.Spec, findings);
+                    break;
+                case ClusterIssuer clusterIssuer:
+                    CertManagerValidator.Issuer(clusterIssuer.Spec, findings);
+                    break;
+                case Certificate certificate:
+                    CertManagerValidator.Certificate(certificate, findings);
+                    break;
+            }
+        }
+
+        return diagnostics.AsReadOnly();
+    }
+}
