@@ -56,7 +56,8 @@ public class SeedManifestTests
             "(type kubernetes.io/tls, keys tls.crt and tls.key): the gateway reads credentials only from the namespace its " +
             "workload runs in, istio-system. (No Deployment in the configuration matches the Gateway's selector, so the " +
             "gateway workload is assumed to run in istio-system.) Certificate istio-system/httpserver writes it once the " +
-            "certificate is issued; until then TLS handshakes on this server fail.",
+            "certificate is issued, but the configuration does not show the whole issuance (the issuer, and for HTTP-01 a " +
+            "port-80 route to the solver); until the Secret exists TLS handshakes on this server fail.",
             finding.Message);
     }
 
@@ -79,7 +80,9 @@ public class SeedManifestTests
         Assert.Equal("IST0101", finding.Code);
         Assert.EndsWith(
             "A Secret with that name exists in namespace httpserver, which the gateway cannot read: move it to istio-system. " +
-            "Certificate istio-system/httpserver writes it once the certificate is issued; until then TLS handshakes on this server fail.",
+            "Certificate istio-system/httpserver writes it once the certificate is issued, but the configuration does not show " +
+            "the whole issuance (the issuer, and for HTTP-01 a port-80 route to the solver); until the Secret exists TLS " +
+            "handshakes on this server fail.",
             finding.Message,
             StringComparison.Ordinal);
     }

@@ -64,12 +64,52 @@ public sealed class Http01ChallengeAnalyzer : IAnalyzer
         }
     }
 
-    private static (string Text, string Advice)? Reason(AnalysisContext context, AcmeHttp01Ingress? ingress, string dnsName)
+    /// <summary>
+    /// Whether the configuration shows how <paramref name="certificate"/> gets issued end to end, so the Secret it
+    /// writes can be counted on: its issuer is in the configuration, and for ACME each name is solved by DNS-01 or by
+    /// HTTP-01 with an explicit port-80 route from the gateway to cert-manager's solver pods.
+    /// </summary>
+    internal static bool IssuanceIsVisible(AnalysisContext context, Certificate certificate)
     {
-        var servers = context.Config.Gateways
+        if (Issuers.Resolve(context.Config, certificate) is not { } issuer)
+        {
+            return false;
+        }
+
+        if (issuer.Spec.Acme is not { } acme)
+        {
+            return true;
+        }
+
+        return certificate.Spec.DnsNames.Count > 0 && certificate.Spec.DnsNames.All(dnsName =>
+        {
+            var solver = Issuers.SolverFor(acme, dnsName, certificate.Metadata.Labels);
+            if (solver is null)
+            {
+                return false;
+            }
+
+            if (solver.Http01 is null)
+            {
+                return solver.Dns01 is not null;
+            }
+
+            var port80 = ServersFor(context, dnsName).Where(e => e.Server.Port?.Number == 80).ToList();
+            return Reason(context, solver.Http01.Ingress, dnsName) is null
+                && FirstChallengeRoute(context, port80, dnsName) is { } route
+                && RoutesToSolver(context, route.Vs, route.Rule);
+        });
+    }
+
+    private static List<(Gateway Gateway, Server Server, int Index)> ServersFor(AnalysisContext context, string dnsName) =>
+        context.Config.Gateways
             .SelectMany(g => g.Spec.Servers.Select((s, i) => (Gateway: g, Server: s, Index: i)))
             .Where(e => e.Server.Hosts.Any(h => Hosts.Matches(Hosts.SplitServerHost(h, e.Gateway.Metadata.Namespace).Host, dnsName)))
             .ToList();
+
+    private static (string Text, string Advice)? Reason(AnalysisContext context, AcmeHttp01Ingress? ingress, string dnsName)
+    {
+        var servers = ServersFor(context, dnsName);
         var port80 = servers.Where(e => e.Server.Port?.Number == 80).ToList();
         var solverClass = ingress?.IngressClassName ?? ingress?.Class;
 

@@ -1,3 +1,4 @@
+using Ingress.Config.Analysis.CertManager;
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
@@ -71,6 +72,12 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
     {
         var (ns, name) = SecretName(credentialName, workload.Namespace);
         var secret = context.Config.Find<Secret>(ns, name);
+        if (secret is null && context.Config.OfType<Certificate>().Any(c =>
+                c.Spec.SecretName == name && c.Metadata.Namespace == ns && Http01ChallengeAnalyzer.IssuanceIsVisible(context, c)))
+        {
+            yield break; // cert-manager writes it, and the configuration shows how the certificate gets issued.
+        }
+
         if (secret is null)
         {
             yield return Messages.ReferencedResourceNotFound.At(
@@ -161,7 +168,7 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
             .FirstOrDefault(c => c.Spec.SecretName == name && c.Metadata.Namespace == ns);
         if (certificate is not null)
         {
-            advice += $" {certificate.DisplayName} writes it once the certificate is issued; until then TLS handshakes on this server fail.";
+            advice += $" {certificate.DisplayName} writes it once the certificate is issued, but the configuration does not show the whole issuance (the issuer, and for HTTP-01 a port-80 route to the solver); until the Secret exists TLS handshakes on this server fail.";
         }
 
         return advice;

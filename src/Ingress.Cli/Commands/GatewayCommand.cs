@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Net;
+using Ingress.LocalGateway;
+using Ingress.LocalGateway.Reload;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ingress.Cli.Commands;
+
+/// <summary>
+/// <c>ingress gateway</c>: serves the YAML as Istio's ingress gateway would, on this machine, until SIGTERM/Ctrl+C.
+/// Exit 0 after a clean drain; 1 when the config has errors or a port cannot be bound; 2 for bad options.
+/// </summary>
+internal static class GatewayCommand
+{
+    /// <summary>Builds the command writing the access log to <paramref name="output"/> and findings to <paramref name="error"/>.</summary>
+    public static Command Create(TextWriter output, TextWriter error, TextReader stdin)
+    {
+        var shared = new GatewayOptionSet();
+        var admin = new Option<string>("--admin")
+        {
+            Description = "the admin listener (/ready, /config_dump, /stats/prometheus)",
+            DefaultValueFactory = _ => "127.0.0.1:15000",
+        };
+        var accessLog = new Option<string>("--access-log")
+        {
+            Description = "access log on standard output: text (Istio's default format), json or off",
+            DefaultValueFactory = _ => "text",
+        };
+        accessLog.AcceptOnlyFromAmong("text", "json", "off");
+        var command = new Command("gateway", "Serve Gateway, VirtualService, DestinationRule and Secret YAML locally with Istio's ingress gateway behaviour.");
+        shared.AddTo(command);
+        command.Options.Add(admin);
+        command.Options.Add(accessLog);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var errors = new List<string>();
+            var options = shared.Build(parse, errors);
+            if (!IPEndPoint.TryParse(parse.GetValue(admin) ?? "", out var adminAddress))
+            {
+                errors.Add($"--admin '{parse.GetValue(admin)}': expected <ip:port>, e.g. 127.0.0.1:15000");
+            }
+
+            if (errors.Count > 0)
+            {
+                foreach (var message in errors)
+                {
+                    await error.WriteLineAsync("error: " + message).ConfigureAwait(false);
+                }
+
+                return 2;
+            }
+
+            options = options with
+            {
+                Admin = adminAddress,
+                AccessLog = (parse.GetValue(accessLog) ?? "text") switch
+                {
+                    "json" => AccessLogFormat.Json,
+                    "off" => AccessLogFormat.Off,
+                    _ => AccessLogFormat.Text,
+                },
+            };
+            return await RunAsync(options, output, error, stdin, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(GatewayOptions options, TextWriter output, TextWriter error, TextReader stdin,
+        CancellationToken cancellationToken)
+    {
+        using var loggerFactory = LoggerFactory.Create(logging =>
+        {
+            // The access log owns standard output; every log line goes to standard error.
+            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            logging
+            .AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                console.UseUtcTimestamp = true;
+            })
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Yarp", LogLevel.Warning)
+            .SetMinimumLevel(LogLevel.Information);
+        });
+        var source = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin);
+        await using var host = new LocalGatewayHost(options, source, loggerFactory, output);
+        GatewayStartResult started;
+        try
+        {
+            started = await host.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        if (!started.Started)
+        {
+            foreach (var finding in started.Diagnostics)
+            {
+                await error.WriteLineAsync(finding.ToString()).ConfigureAwait(false);
+            }
+
+            foreach (var bind in started.BindErrors)
+            {
+                await error.WriteLineAsync("error: " + bind).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync(started.BindErrors.Count > 0
+                ? "error: the gateway could not listen; use --listen <port>=<ip:port> to choose another address"
+                : "error: the configuration has errors; fix them and start again").ConfigureAwait(false);
+            return 1;
+        }
+
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // SIGTERM or Ctrl+C: drain below.
+        }
+
+        await host.StopAsync().ConfigureAwait(false);
+        return 0;
+    }
+}

@@ -1,0 +1,127 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Ingress.LocalGateway;
+using Ingress.LocalGateway.Endpoints;
+
+namespace Ingress.Cli.Commands;
+
+/// <summary>The options shared by <c>ingress gateway</c> and <c>ingress routes</c>, and their conversion to <see cref="GatewayOptions"/>.</summary>
+internal sealed class GatewayOptionSet
+{
+    public Option<string[]> Files { get; } = new("--filename", "-f")
+    {
+        Description = "YAML file, folder (recursive) or - for standard input; repeatable",
+        Required = true,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    public Option<string[]> Listen { get; } = new("--listen")
+    {
+        Description = "where a Gateway port listens, <gatewayPort>=<ip:port>; default 127.0.0.1:P+8000 for P < 1024, else 127.0.0.1:P",
+    };
+
+    public Option<string[]> Endpoint { get; } = new("--endpoint")
+    {
+        Description = "where a Service's traffic goes locally, <host>:<port>=<url>[;<label>=<value>...]",
+    };
+
+    public Option<string?> Endpoints { get; } = new("--endpoints")
+    {
+        Description = "a YAML or JSON list of endpoints (strings as --endpoint, or maps {host, port, url, labels})",
+    };
+
+    public Option<string> Namespace { get; } = new("--namespace")
+    {
+        Description = "the gateway's own namespace: Secrets are read from it, exportTo is checked against it",
+        DefaultValueFactory = _ => "istio-system",
+    };
+
+    public Option<string[]> Label { get; } = new("--label")
+    {
+        Description = "the gateway's labels, <key>=<value>, which Gateway selectors must match; default istio=ingressgateway",
+    };
+
+    public Option<string> DefaultNamespace { get; } = new("--default-namespace")
+    {
+        Description = "the namespace of documents that name none (as kubectl apply -n); default 'default'",
+        DefaultValueFactory = _ => "default",
+    };
+
+    /// <summary>Adds the options to a command.</summary>
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Files);
+        command.Options.Add(Listen);
+        command.Options.Add(Endpoint);
+        command.Options.Add(Endpoints);
+        command.Options.Add(Namespace);
+        command.Options.Add(Label);
+        command.Options.Add(DefaultNamespace);
+    }
+
+    /// <summary>Builds the gateway options; every bad value is reported in <paramref name="errors"/>.</summary>
+    public GatewayOptions Build(ParseResult parse, List<string> errors)
+    {
+        var listen = new Dictionary<int, IPEndPoint>();
+        foreach (var entry in parse.GetValue(Listen) ?? [])
+        {
+            var parts = entry.Split('=', 2);
+            if (parts.Length != 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+                || !IPEndPoint.TryParse(parts[1], out var address))
+            {
+                errors.Add($"--listen '{entry}': expected <gatewayPort>=<ip:port>, e.g. 443=127.0.0.1:9443");
+                continue;
+            }
+
+            listen[port] = address;
+        }
+
+        var endpoints = new List<EndpointDefinition>();
+        foreach (var entry in parse.GetValue(Endpoint) ?? [])
+        {
+            var endpoint = EndpointParser.Parse(entry, out var error);
+            if (error is null)
+            {
+                endpoints.Add(endpoint);
+            }
+            else
+            {
+                errors.Add("--endpoint " + error);
+            }
+        }
+
+        if (parse.GetValue(Endpoints) is { Length: > 0 } file)
+        {
+            endpoints.AddRange(EndpointFileReader.Read(file, errors));
+        }
+
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in parse.GetValue(Label) ?? [])
+        {
+            var parts = entry.Split('=', 2);
+            if (parts.Length != 2 || parts[0].Length == 0)
+            {
+                errors.Add($"--label '{entry}': expected <key>=<value>, e.g. istio=ingressgateway");
+                continue;
+            }
+
+            labels[parts[0]] = parts[1];
+        }
+
+        if (labels.Count == 0)
+        {
+            labels["istio"] = "ingressgateway";
+        }
+
+        return new GatewayOptions
+        {
+            ConfigPaths = parse.GetValue(Files) ?? [],
+            ListenOverrides = listen,
+            Endpoints = endpoints,
+            Namespace = parse.GetValue(Namespace) ?? "istio-system",
+            Labels = labels,
+            DefaultNamespace = parse.GetValue(DefaultNamespace) ?? "default",
+        };
+    }
+}

@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Ingress.Cli.Commands;
+
+namespace Ingress.Cli.Tests.Gateway;
+
+/// <summary>The <c>ingress gateway</c> and <c>ingress routes</c> commands, run in-process with real sockets.</summary>
+public sealed class GatewayCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gateway-cli").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private const string DirectResponseYaml = """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: web}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: 80, name: http, protocol: HTTP}
+            hosts: ["*"]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: web}
+        spec:
+          hosts: ["*"]
+          gateways: [web]
+          http:
+          - match: [{uri: {exact: /hi}}]
+            directResponse: {status: 200, body: {string: hi there}}
+        """;
+
+    [Fact]
+    public async Task Gateway_serves_until_cancelled_then_exits_0_with_the_access_log_on_stdout()
+    {
+        var file = Write("web.yaml", DirectResponseYaml);
+        var port = FreePort();
+        var admin = FreePort();
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var root = new RootCommand { GatewayCommand.Create(output, error, TextReader.Null) };
+        using var stop = new CancellationTokenSource();
+        var run = root.Parse(["gateway", "-f", file, "--listen", $"80=127.0.0.1:{port}", "--admin", $"127.0.0.1:{admin}"])
+            .InvokeAsync(new InvocationConfiguration(), stop.Token);
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HttpResponseMessage? ready = null;
+        while (DateTime.UtcNow < deadline && ready?.StatusCode != HttpStatusCode.OK)
+        {
+            try
+            {
+                ready = await http.GetAsync($"http://127.0.0.1:{admin}/ready");
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        Assert.Equal(HttpStatusCode.OK, ready?.StatusCode);
+        var response = await http.GetAsync($"http://127.0.0.1:{port}/hi");
+        Assert.Equal("hi there", await response.Content.ReadAsStringAsync());
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
+        Assert.Contains("\"GET /hi HTTP/1.1\" 200 - direct_response - \"-\" 0 8 ", output.ToString());
+    }
+
+    [Fact]
+    public async Task Gateway_refuses_a_config_with_errors_and_exits_1_naming_the_file_and_line()
+    {
+        var file = Write("bad.yaml", "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web}\nspec:\n  servers: 3\n");
+        var error = new StringWriter();
+        var root = new RootCommand { GatewayCommand.Create(TextWriter.Null, error, TextReader.Null) };
+
+        var code = await root.Parse(["gateway", "-f", file, "--admin", $"127.0.0.1:{FreePort()}"]).InvokeAsync(new InvocationConfiguration());
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{file}:5", error.ToString());
+        Assert.Contains("error: the configuration has errors; fix them and start again", error.ToString());
+    }
+
+    [Fact]
+    public async Task Gateway_rejects_a_malformed_endpoint_with_exit_2()
+    {
+        var file = Write("web.yaml", DirectResponseYaml);
+        var error = new StringWriter();
+        var root = new RootCommand { GatewayCommand.Create(TextWriter.Null, error, TextReader.Null) };
+
+        var code = await root.Parse(["gateway", "-f", file, "--endpoint", "no-port=http://127.0.0.1:1"]).InvokeAsync(new InvocationConfiguration());
+
+        Assert.Equal(2, code);
+        Assert.Contains("error: --endpoint endpoint 'no-port=http://127.0.0.1:1': 'no-port' must be <service host>:<port> with a port in 1-65535", error.ToString());
+    }
+
+    [Fact]
+    public async Task Routes_prints_the_route_table_in_the_order_routes_are_tried()
+    {
+        var file = Write("web.yaml", DirectResponseYaml);
+        var output = new StringWriter();
+        var root = new RootCommand { RoutesCommand.Create(output, TextWriter.Null, TextReader.Null) };
+
+        var code = await root.Parse(["routes", "-f", file]).InvokeAsync(new InvocationConfiguration());
+
+        Assert.Equal(0, code);
+        Assert.Equal(
+            "listener 80 HTTP on 127.0.0.1:8080\n" +
+            "  route config http.80\n" +
+            "    host *\n" +
+            "      1. exact:/hi => directResponse 200 (8 bytes)  (default/web spec.http[0].match[0])\n",
+            output.ToString());
+    }
+
+    [Fact]
+    public async Task Routes_prints_json_like_the_admin_config_dump()
+    {
+        var file = Write("web.yaml", DirectResponseYaml);
+        var output = new StringWriter();
+        var root = new RootCommand { RoutesCommand.Create(output, TextWriter.Null, TextReader.Null) };
+
+        var code = await root.Parse(["routes", "-f", file, "-o", "json"]).InvokeAsync(new InvocationConfiguration());
+
+        Assert.Equal(0, code);
+        using var json = System.Text.Json.JsonDocument.Parse(output.ToString());
+        var route = json.RootElement.GetProperty("listeners")[0].GetProperty("routeConfig").GetProperty("virtualHosts")[0]
+            .GetProperty("routes")[0];
+        Assert.Equal("exact:/hi", route.GetProperty("match").GetString());
+        Assert.Equal("web:80/hi", route.GetProperty("operation").GetString());
+    }
+}
