@@ -42,11 +42,11 @@ public static class AnalyzerRegistry
 
     /// <summary>
     /// Runs <paramref name="analyzers"/> (all by default) and returns their findings ordered by file, line, code and
-    /// resource, without duplicates.
+    /// resource, without duplicates. An analyzer that fails is reported as IST0001 instead of ending the run.
     /// </summary>
     public static IReadOnlyList<Diagnostic> Run(AnalysisContext context, IEnumerable<IAnalyzer>? analyzers = null) =>
         (analyzers ?? All)
-            .SelectMany(analyzer => analyzer.Analyze(context))
+            .SelectMany(analyzer => RunOne(analyzer, context))
             .Distinct()
             .OrderBy(d => d.Location.File, StringComparer.Ordinal)
             .ThenBy(d => d.Location.Line)
@@ -54,4 +54,25 @@ public static class AnalyzerRegistry
             .ThenBy(d => d.Resource, StringComparer.Ordinal)
             .ThenBy(d => d.FieldPath, StringComparer.Ordinal)
             .ToList();
+
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1031", Justification = "A bug in one analyzer must not hide the others' findings.")]
+    private static List<Diagnostic> RunOne(IAnalyzer analyzer, AnalysisContext context)
+    {
+        try
+        {
+            return analyzer.Analyze(context).ToList();
+        }
+        catch (Exception e)
+        {
+            return
+            [
+                new Diagnostic
+                {
+                    Code = Messages.InternalError.Code,
+                    Severity = Messages.InternalError.Severity,
+                    Message = Messages.InternalError.Format($"analyzer {analyzer.Name} failed: {e.Message}"),
+                },
+            ];
+        }
+    }
 }

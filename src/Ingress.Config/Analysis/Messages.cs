@@ -10,6 +10,11 @@ namespace Ingress.Config.Analysis;
 /// </summary>
 public static class Messages
 {
+    public static readonly MessageType InternalError = new(
+        "IST0001", "InternalError", Severity.Error,
+        "Internal error: {0}",
+        "There was an internal error in the toolchain. This is almost always a bug in the implementation.");
+
     public static readonly MessageType ReferencedResourceNotFound = new(
         "IST0101", "ReferencedResourceNotFound", Severity.Error,
         "Referenced {0} not found: {1}",
@@ -165,7 +170,7 @@ public static class Messages
     /// <summary>The whole catalogue, ordered by code.</summary>
     public static IReadOnlyList<MessageType> All { get; } =
     [
-        ReferencedResourceNotFound, NamespaceNotInjected, ConflictingMeshGatewayVirtualServiceHosts,
+        InternalError, ReferencedResourceNotFound, NamespaceNotInjected, ConflictingMeshGatewayVirtualServiceHosts,
         VirtualServiceDestinationPortSelectorRequired, PortNameIsNotUnderNamingConvention,
         NamespaceMultipleInjectionLabels, NoMatchingWorkloadsFound, NoServerCertificateVerificationDestinationLevel,
         NoServerCertificateVerificationPortLevel, VirtualServiceUnreachableRule, VirtualServiceIneffectiveMatch,

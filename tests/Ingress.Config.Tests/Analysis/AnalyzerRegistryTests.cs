@@ -33,7 +33,8 @@ public class AnalyzerRegistryTests
         Assert.Equal(Messages.All.Count, Messages.All.Select(m => m.Code).Distinct().Count());
         Assert.Equal(Messages.All.Count, Messages.All.Select(m => m.Name).Distinct().Count());
 
-        var reported = AnalyzerRegistry.All.SelectMany(a => a.Codes).ToHashSet();
+        // IST0001 is reported by the registry itself when an analyzer fails.
+        var reported = AnalyzerRegistry.All.SelectMany(a => a.Codes).Append(Messages.InternalError.Code).ToHashSet();
         Assert.All(Messages.All, m => Assert.Contains(m.Code, reported));
     }
 
@@ -46,6 +47,17 @@ public class AnalyzerRegistryTests
     }
 
     [Fact]
+    public void Reports_a_failing_analyzer_as_an_internal_error_and_keeps_the_others_findings()
+    {
+        var config = new Ingress.Config.Model.ConfigSet();
+        var findings = AnalyzerRegistry.Run(new AnalysisContext { Config = config }, [new Throwing(), new Constant()]);
+
+        Assert.Equal(
+            ["ING2010 Info from Constant", "IST0001 Error Internal error: analyzer test.Throwing failed: boom"],
+            findings.Select(d => $"{d.Code} {d.Severity} {d.Message}"));
+    }
+
+    [Fact]
     public void Formats_istio_quoting_like_go()
     {
         Assert.Equal("\"a\\\"b\\\\c\"", Messages.Quote("a\"b\\c"));
@@ -53,5 +65,24 @@ public class AnalyzerRegistryTests
         Assert.Equal(
             "Referenced gateway not found: \"httpsserver-gw\"",
             Messages.ReferencedResourceNotFound.Format("gateway", Messages.Quote("httpsserver-gw")));
+    }
+
+    private sealed class Throwing : IAnalyzer
+    {
+        public string Name => "test.Throwing";
+        public string Description => "Fails";
+        public IReadOnlyList<string> Codes => [];
+        public IReadOnlyList<string> InputKinds => [];
+        public IEnumerable<Ingress.Config.Diagnostics.Diagnostic> Analyze(AnalysisContext context) => throw new InvalidOperationException("boom");
+    }
+
+    private sealed class Constant : IAnalyzer
+    {
+        public string Name => "test.Constant";
+        public string Description => "Reports one finding";
+        public IReadOnlyList<string> Codes => [];
+        public IReadOnlyList<string> InputKinds => [];
+        public IEnumerable<Ingress.Config.Diagnostics.Diagnostic> Analyze(AnalysisContext context) =>
+            [new() { Code = "ING2010", Severity = Ingress.Config.Diagnostics.Severity.Info, Message = "from Constant" }];
     }
 }

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Net;
+using Ingress.Cli.LocalSystem;
+
+namespace Ingress.Cli.Tests.EndToEnd;
+
+/// <summary>What `ingress up` tells the user to type works as printed.</summary>
+[Collection(LocalSystemGroup.Name)]
+public sealed class PrintedCommandsTests(LocalSystemFixture system)
+{
+    [CurlFact]
+    public async Task The_printed_curl_for_test_hello_prints_hello_with_verified_tls()
+    {
+        var command = NextSteps.Render(system.System).Split('\n')
+            .Select(l => l.Trim())
+            .First(l => l.StartsWith("curl --resolve", StringComparison.Ordinal) && l.EndsWith("/test/hello", StringComparison.Ordinal));
+        Assert.DoesNotContain(" -k", command, StringComparison.Ordinal);
+
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command + " --silent --show-error");
+        using var curl = Process.Start(start)!;
+        var stdout = await curl.StandardOutput.ReadToEndAsync();
+        var stderr = await curl.StandardError.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+
+        Assert.True(curl.ExitCode == 0, $"`{command}` exited {curl.ExitCode}: {stderr}");
+        Assert.Equal("hello.", stdout);
+    }
+
+    [Fact]
+    public async Task The_canary_header_reaches_the_v2_instance()
+    {
+        using var client = system.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, system.Https("/test/hello"));
+        request.Headers.Add("x-canary", "true");
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("v2", Assert.Single(response.Headers.GetValues("Version")));
+        Assert.Equal("hello.", await response.Content.ReadAsStringAsync());
+    }
+}
+
+/// <summary>A fact skipped, with the reason, where curl is not installed.</summary>
+internal sealed class CurlFactAttribute : FactAttribute
+{
+    public CurlFactAttribute()
+    {
+        if (Executables.FindOnPath("curl") is null)
+        {
+            Skip = "curl is not installed: the printed command cannot be run here";
+        }
+    }
+}
