@@ -1,10 +1,4 @@
-using System.CommandLine;
-using Ingress.Cli.Commands;
+using Ingress.Cli;
 
-var root = new RootCommand("ingress: validate, analyze and serve Istio ingress configuration locally.")
-{
-    UpCommand.Create(),
-    GatewayCommand.Create(Console.Out, Console.Error, Console.In),
-    RoutesCommand.Create(Console.Out, Console.Error, Console.In),
-};
-return root.Parse(args).Invoke();
+// Every command is registered in CliApp, so tests run exactly what users run.
+return CliApp.Run(args, Console.Out, Console.Error, Console.In);

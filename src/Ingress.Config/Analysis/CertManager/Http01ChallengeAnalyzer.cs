@@ -6,12 +6,12 @@ namespace Ingress.Config.Analysis.CertManager;
 
 /// <summary>
 /// ING2002: an ACME HTTP-01 challenge (<c>GET http://name/.well-known/acme-challenge/token</c>, port 80) must reach
-/// cert-manager's solver. With <c>http01.ingress.class: istio</c> (or <c>ingressClassName: istio</c>) Istio turns the
-/// solver's Ingress into a port-80 route on its ingress gateway; the challenge is then lost if a Gateway server
-/// redirects port 80 of that name to HTTPS, if a VirtualService route on port 80 takes the challenge path first
-/// (Istio keeps user routes before the solver's except catch-alls), or if the gateway's Service has no port 80.
-/// With any other class (or none) the solver is served by another controller, so a name the Istio gateway serves
-/// never gets its challenge answered.
+/// cert-manager's solver. Lost when a Gateway server redirects port 80 of that name to HTTPS (Envoy applies
+/// <c>httpsRedirect</c> before any route), when a port-80 VirtualService rule takes the challenge path and sends it
+/// somewhere other than a Service selecting the solver pods (user routes come before the solver's, except
+/// catch-alls), when the solver uses another ingress class (or none) while the Istio gateway serves the name, or when
+/// the gateway's Service has no port 80. With <c>http01.ingress.class: istio</c> Istio serves the solver's Ingress
+/// itself on port 80 (its Kubernetes Ingress support), so no Gateway server is needed for it.
 /// </summary>
 public sealed class Http01ChallengeAnalyzer : IAnalyzer
 {

@@ -1,0 +1,43 @@
+using Ingress.Bench.Backend;
+using Ingress.Bench.Common;
+using Ingress.Bench.Probes;
+using Ingress.Bench.Report;
+
+// One executable, one verb per job; bench/run.sh calls these between the external load generators.
+var verb = args.Length > 0 ? args[0] : "help";
+var options = BenchArgs.Parse(args.Skip(1).ToArray());
+try
+{
+    return verb switch
+    {
+        "backend" => await BackendServer.RunAsync(options),
+        "startup" => await StartupProbe.RunAsync(options),
+        "reload" => await ReloadProbe.RunAsync(options),
+        "wait" => await WaitProbe.RunAsync(options),
+        "malformed" => await MalformedProbe.RunAsync(options),
+        "report" => ReportWriter.Run(options),
+        _ => Usage(),
+    };
+}
+catch (BenchArgsException ex)
+{
+    await Console.Error.WriteLineAsync($"ingress-bench {verb}: {ex.Message}");
+    return 2;
+}
+
+static int Usage()
+{
+    Console.Error.WriteLine("""
+        usage: ingress-bench <verb> [--option value ...]
+          backend   --port P [--size 1024] [--body TEXT]      HTTP/1.1 backend: every GET path answers 200 with the body;
+                                                              POST /v1/* answers 200 empty (an OTLP/HTTP sink)
+          startup   --runs N --admin URL --probe URL [--connect ip] -- CMD ARGS...
+                                                              exec -> /ready 200 and -> first proxied 200, per run
+          reload    --target FILE --source FILE --probe URL [--connect ip] [--expect 200] [--timeout 60]
+                                                              replace a watched file, time until the probe answers
+          wait      --probe URL [--connect ip] [--expect 200] [--timeout 60]
+          malformed --probe URL [--connect ip] [--slow 30]     bad requests over TLS, statuses, then a health check
+          report    --tsv results.tsv [--machine machine.txt]  markdown tables of a run
+        """);
+    return 2;
+}

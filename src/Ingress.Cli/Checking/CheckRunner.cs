@@ -1,0 +1,55 @@
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Loading;
+using Ingress.Config.Model;
+
+namespace Ingress.Cli.Checking;
+
+/// <summary>
+/// One validate or analyze run: load the input, apply the command's rules, drop suppressed findings, print what is at
+/// or above the output threshold, and turn the rest into an exit code.
+/// </summary>
+internal static class CheckRunner
+{
+    public static int Run(CheckRequest request, CliConsole console, string command,
+        Func<ConfigSet, IEnumerable<Diagnostic>> rules)
+    {
+        if (request.Paths.Count == 0)
+        {
+            console.Error.WriteLine(
+                $"ingress {command}: nothing to check. Give YAML files or folders, or - to read standard input, e.g.\n" +
+                $"  ingress {command} deploy/\n  kubectl kustomize deploy/overlays/local | ingress {command} -");
+            return ExitCodes.Usage;
+        }
+
+        var loaded = ConfigLoader.LoadPaths(request.Paths, new LoadOptions { DefaultNamespace = request.Namespace }, console.In);
+        var findings = loaded.Diagnostics
+            .Concat(rules(loaded.Config))
+            .Distinct()
+            .Where(d => !request.Suppressions.Any(s => s.Matches(d)))
+            .OrderByDescending(d => d.Severity)
+            .ThenBy(d => d.Location.File, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.Line)
+            .ThenBy(d => d.Code, StringComparer.Ordinal)
+            .ThenBy(d => d.Resource, StringComparer.Ordinal)
+            .ToList();
+        var shown = findings.Where(d => d.Severity >= request.OutputThreshold).ToList();
+        FindingsWriter.Write(shown, request, console);
+
+        if (loaded.HasUnreadableInput)
+        {
+            console.Error.WriteLine("Error: some input could not be read (see the ING0001/ING0002 findings above); fix it and run again.");
+            return ExitCodes.UnreadableInput;
+        }
+
+        if (findings.Any(d => d.Severity >= request.FailureThreshold))
+        {
+            var what = command == "analyze" ? "Analyzers" : "Validation";
+            console.Error.WriteLine(
+                $"Error: {what} found issues when analyzing namespace: {request.Namespace}.\n" +
+                "See docs/analyzers.md for what each code means and how to fix it.");
+            return ExitCodes.FindingsAboveThreshold;
+        }
+
+        return ExitCodes.Clean;
+    }
+}
