@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Ingress.Config.Loading;
+using Ingress.Config.Validation;
 
 namespace Ingress.LocalGateway.Reload;
 
@@ -34,7 +35,11 @@ public sealed class FileConfigSource : IConfigSource
     {
         var fingerprint = Fingerprint();
         var result = ConfigLoader.LoadPaths(_paths, _options, _stdin is null ? null : new StringReader(_stdin));
-        return new ConfigLoadResult { Config = result.Config, Diagnostics = result.Diagnostics, Fingerprint = fingerprint };
+        // What Istio's webhook would reject refuses the config; the validator runs only on what could be read.
+        var findings = result.HasUnreadableInput
+            ? result.Diagnostics
+            : [.. result.Diagnostics, .. ConfigValidator.Validate(result.Config)];
+        return new ConfigLoadResult { Config = result.Config, Diagnostics = findings, Fingerprint = fingerprint };
     }
 
     private string Fingerprint()

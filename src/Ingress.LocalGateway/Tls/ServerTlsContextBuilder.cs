@@ -85,6 +85,9 @@ public static class ServerTlsContextBuilder
             ApplicationProtocols = Alpn,
             EnabledSslProtocols = Protocols(tls, gateway, fieldPath, diagnostics),
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            // A resumed session would skip the per-SNI server choice (and its certificate) that Envoy makes per
+            // filter chain; every handshake is full.
+            AllowTlsResume = false,
         };
 
         if (tls.CipherSuites.Count > 0 && !OperatingSystem.IsWindows())
