@@ -1,5 +1,6 @@
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
+using Ingress.Config.Schema;
 
 namespace Ingress.Config.Validation;
 
@@ -16,6 +17,7 @@ public static class ConfigValidator
         var diagnostics = new List<Diagnostic>();
         foreach (var resource in config.Resources)
         {
+            var first = diagnostics.Count;
             var findings = new Findings(resource, diagnostics);
             switch (resource)
             {
@@ -50,8 +52,26 @@ public static class ConfigValidator
                     CertManagerValidator.Certificate(certificate, findings);
                     break;
             }
+
+            // What the CRD's own schema and CEL rules reject (the API server checks these before Istio's webhook);
+            // where a check above already names the field (or the field inside it, or the object just around it), its
+            // message says more, so the schema's is not repeated.
+            var named = diagnostics.Skip(first).Select(d => d.FieldPath ?? "").ToList();
+            diagnostics.AddRange(StructuralValidator.Validate(resource).Where(d => !named.Any(n => SameMistake(d.FieldPath ?? "", n))));
         }
 
         return diagnostics.AsReadOnly();
+    }
+
+    private static bool SameMistake(string schemaPath, string checkPath)
+    {
+        if (schemaPath == checkPath || checkPath.StartsWith(schemaPath + ".", StringComparison.Ordinal) ||
+            checkPath.StartsWith(schemaPath + "[", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        var cut = schemaPath.LastIndexOf('.');
+        return cut > 0 && checkPath != "spec" && schemaPath[..cut] == checkPath;
     }
 }
