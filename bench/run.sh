@@ -22,6 +22,9 @@
 #   tls       testssl against the gateway's HTTPS listener
 #   malformed oversized / bad / conflicting / slow requests against the three proxies
 #   soak      half of saturation for a while, gateway RSS sampled
+# The whole script is one block, so bash parses all of it before running any of it: editing this file while a run
+# is going on cannot change what that run does.
+{
 set -uo pipefail
 
 MODE=standard
@@ -35,7 +38,7 @@ while [ $# -gt 0 ]; do
     --sections) SECTIONS="$2"; shift ;;
     --skip-install) INSTALL=0 ;;
     --skip-build) BUILD=0 ;;
-    -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d'; exit 0 ;;
+    -h|--help) sed -n '2,/^# The whole script/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -43,7 +46,7 @@ done
 
 case "$MODE" in
   quick)    WARMUP=10; DUR=5;  ROUNDS=1; RATE_DUR=6;  RELY_DUR=20; SOAK=30;  SLOW=35; STARTUP_RUNS=3; SCALE_SIZES="1 1000 10000" ;;
-  standard) WARMUP=30; DUR=8;  ROUNDS=2; RATE_DUR=10; RELY_DUR=60; SOAK=60;  SLOW=40; STARTUP_RUNS=5; SCALE_SIZES="1 1000 10000" ;;
+  standard) WARMUP=30; DUR=7;  ROUNDS=2; RATE_DUR=8;  RELY_DUR=60; SOAK=60;  SLOW=40; STARTUP_RUNS=5; SCALE_SIZES="1 1000 10000" ;;
   full)     WARMUP=60; DUR=20; ROUNDS=3; RATE_DUR=30; RELY_DUR=60; SOAK=600; SLOW=40; STARTUP_RUNS=10; SCALE_SIZES="1 1000 10000" ;;
 esac
 RELOADS=50
@@ -118,6 +121,7 @@ cpu_ticks() { # utime + stime (fields 14, 15) of the tree
   done
   echo "$total"
 }
+anon_kb() { local total=0 p; for p in $(tree_pids "$1"); do total=$((total + $(awk '/^Anonymous:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null || echo 0))); done; echo "$total"; }
 rss_kb() { local total=0 p; for p in $(tree_pids "$1"); do total=$((total + $(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done; echo "$total"; }
 
 # Units: wrk prints 1.23ms / 456.00us / 1.02s -> milliseconds.
@@ -288,6 +292,7 @@ free_port; GW_PORT=$PORT_OUT
 free_port; GW_ADMIN=$PORT_OUT
 free_port; NGINX_PORT=$PORT_OUT
 free_port; HAPROXY_PORT=$PORT_OUT
+free_port; YARP_PORT=$PORT_OUT
 
 start_bg backend "$WORK/backend.log" "$BENCH" backend --port "$BACKEND_PORT" --size 1024
 BACKEND_PID=$BG_PID
@@ -381,7 +386,11 @@ haproxy -c -f "$WORK/haproxy.cfg" > "$WORK/haproxy-test.log" 2>&1 || { cat "$WOR
 start_bg haproxy "$WORK/haproxy.log" haproxy -db -f "$WORK/haproxy.cfg"
 HAPROXY_PID=$BG_PID
 
-for c in gateway nginx haproxy; do
+# Plain YARP: Kestrel TLS + YARP's forwarder and the one route, nothing else: the floor of a YARP-based gateway.
+start_bg yarp "$WORK/yarp.log" "$BENCH" yarp --port "$YARP_PORT" --backend "http://127.0.0.1:$BACKEND_PORT" --cert "$WORK/tls.crt" --key "$WORK/tls.key"
+YARP_PID=$BG_PID
+
+for c in gateway nginx haproxy yarp; do
   port_var="${c^^}_PORT"; [ "$c" = gateway ] && port_var=GW_PORT
   wait_http "https://$HOST:${!port_var}/test/hello" 60 || { say "$c does not answer /test/hello"; exit 1; }
 done
@@ -395,10 +404,11 @@ url_for() { # url_for CONTENDER [PATH]
     gateway) echo "https://$HOST:$GW_PORT$path" ;;
     nginx) echo "https://$HOST:$NGINX_PORT$path" ;;
     haproxy) echo "https://$HOST:$HAPROXY_PORT$path" ;;
+    yarp) echo "https://$HOST:$YARP_PORT$path" ;;
     direct) echo "http://127.0.0.1:$BACKEND_PORT/hello" ;;
   esac
 }
-pid_for() { case "$1" in gateway) echo "$GW_PID" ;; nginx) echo "$NGINX_PID" ;; haproxy) echo "$HAPROXY_PID" ;; direct) echo "$BACKEND_PID" ;; esac; }
+pid_for() { case "$1" in gateway) echo "$GW_PID" ;; nginx) echo "$NGINX_PID" ;; haproxy) echo "$HAPROXY_PID" ;; yarp) echo "$YARP_PID" ;; direct) echo "$BACKEND_PID" ;; esac; }
 
 # run_wrk SECTION CONTENDER ROUND URL CONNECTIONS DURATION [EXTRA...] -> records rps, p50, p99, errors
 run_wrk() {
@@ -453,10 +463,17 @@ order_for_round() { # rotates the contenders so none always runs first
 if has sat; then
   say "== saturation: HTTP/1.1 keep-alive (wrk -t2 -c64) and HTTP/2 (h2load -t2 -c32 -m10), ${DUR}s each, $ROUNDS rounds"
   record meta load - load_at_sat "$(cut -d' ' -f1 /proc/loadavg)"
-  warm "$(url_for gateway)" "$WARMUP"
+  # the two .NET contenders at once (each gets JIT-compiled and tiered up; neither is measured here)
+  say "warm-up ${WARMUP}s on our gateway and plain YARP together"
+  timeout $((WARMUP + 30)) wrk -t1 -c32 -d"${WARMUP}s" "$(url_for yarp)" > /dev/null 2>&1 &
+  yarp_warm=$!
+  warm "$(url_for gateway)" "$WARMUP" 32
+  wait "$yarp_warm"
+  # HTTP/2 runs other code (Kestrel's HTTP/2 stack): warm it too, shorter.
+  for c in gateway yarp; do timeout 60 h2load -t2 -c32 -m10 -D $((WARMUP / 3)) "$(url_for "$c")" > /dev/null 2>&1; done
   warm "$(url_for nginx)" 5; warm "$(url_for haproxy)" 5
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round gateway nginx haproxy); do
+    for c in $(order_for_round gateway nginx haproxy yarp); do
       run_wrk sat "$c" "$ROUND" "$(url_for "$c")" 64 "$DUR"
       run_h2load sat "$c" "$ROUND" "$(url_for "$c")" "$DUR"
     done
@@ -500,7 +517,7 @@ if has rate; then
   say "== fixed rate: 1,000 req/s (hey -c 16 -q 62.5), 1 KB, HTTP/1.1 keep-alive, ${RATE_DUR}s each, $ROUNDS rounds"
   [ "$MODE" = quick ] || warm "$(url_for gateway)" 10
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round direct gateway nginx haproxy); do
+    for c in $(order_for_round direct gateway nginx haproxy yarp); do
       file="$OUT/raw/rate-$c-r$ROUND-hey.txt"; mkdir -p "$OUT/raw"
       pid=$(pid_for "$c"); before=$(cpu_ticks "$pid"); before_backend=$(cpu_ticks "$BACKEND_PID")
       timeout $((RATE_DUR + 30)) hey -z "${RATE_DUR}s" -c 16 -q 62.5 -disable-compression $([ "$c" = direct ] || echo "-host $HOST") "$(url_for "$c")" > "$file" 2>&1
@@ -518,6 +535,8 @@ if has rate; then
       record rate "$c" "$ROUND" errors "$(( total - ok + errors ))"
       record rate "$c" "$ROUND" cpu_s_per_1000 "$per1000"
       record rate "$c" "$ROUND" rss_mb "$(awk -v k="$rss" 'BEGIN {printf "%.1f", k / 1024}')"
+      # RSS counts mapped runtime/framework files in full; the anonymous part is the process's own memory.
+      record rate "$c" "$ROUND" anon_mb "$(awk -v k="$(anon_kb "$pid")" 'BEGIN {printf "%.1f", k / 1024}')"
       record rate "$c" "$ROUND" backend_cpu_s_per_1000 "$(awk -v t=$((after_backend - before_backend)) -v hz="$CLK_TCK" -v n="$total" 'BEGIN {printf "%.4f", (n > 0 ? t / hz / n * 1000 : 0)}')"
       say "  rate $c r$ROUND: $total requests, p50=$(pct 50) p90=$(pct 90) p99=$(pct 99) ms, cpu=${cpu_s}s (${per1000}/1000 req), rss=$((rss / 1024)) MB"
     done
@@ -637,33 +656,46 @@ reliability_record() { # reliability_record NAME: non-2xx and socket errors from
   say "  $1: $(awk '/requests in/ {print $1}' "$REL_FILE") requests, non-2xx=${non2xx:-0}, connect errors=${connect:-0}, read/write/timeout=${other:-0}, statuses:${statuses}"
 }
 
-if has reload; then
-  say "== reloads and certificate rotations under load: $RELOADS reloads + $ROTATIONS rotations in ${RELY_DUR}s"
-  for ((i = 1; i <= ROTATIONS; i++)); do make_cert "rot$i"; secret_yaml "rot$i" > "$WORK/secret-rot$i.yaml"; done
+# reload_run NAME MODE DURATION RELOADS ROTATIONS: wrk through the gateway while the config file is rewritten RELOADS
+# times and the Secret ROTATIONS times, evenly spread. MODE atomic = write a temp file and rename it over (what
+# kubectl-style tools and most editors do); inplace = truncate and write the file itself (`cat > file`).
+reload_run() {
+  local name="$1" mode="$2" dur="$3" reloads="$4" rotations="$5" events gap rotation=0 e every version_before version_after served expected
+  for ((e = 1; e <= rotations; e++)); do [ -f "$WORK/secret-rot$e.yaml" ] || { make_cert "rot$e"; secret_yaml "rot$e" > "$WORK/secret-rot$e.yaml"; }; done
+  put() { # put SOURCE TARGET
+    if [ "$mode" = atomic ]; then cat "$1" > "$WORK/put.tmp" && mv -f "$WORK/put.tmp" "$2"; else cat "$1" > "$2"; fi
+  }
   version_before=$(curl -s "http://127.0.0.1:$GW_ADMIN/config_dump" | jq -r '.version // .Version // empty' 2>/dev/null)
-  reliability_wrk reload "$(url_for gateway)" "$RELY_DUR"
-  events=$((RELOADS + ROTATIONS)); gap=$(awk -v d="$RELY_DUR" -v e="$events" 'BEGIN {printf "%.3f", (d - 4) / e}')
+  reliability_wrk "$name" "$(url_for gateway)" "$dur"
+  events=$((reloads + rotations)); gap=$(awk -v d="$dur" -v e="$events" 'BEGIN {printf "%.3f", (d - 4) / e}')
+  every=$(( (events + rotations - 1) / rotations ))
   sleep 2
-  rotation=0
   for ((e = 1; e <= events; e++)); do
-    if (( e % ((events + ROTATIONS - 1) / ROTATIONS) == 0 && rotation < ROTATIONS )); then
-      rotation=$((rotation + 1)); cat "$WORK/secret-rot$rotation.yaml" > "$WORK/gw/secret.yaml"
-      echo "$(date -u +%H:%M:%S.%N) rotation $rotation" >> "$OUT/raw/reload-events.txt"
+    if (( e % every == 0 && rotation < rotations )); then
+      rotation=$((rotation + 1)); put "$WORK/secret-rot$rotation.yaml" "$WORK/gw/secret.yaml"
+      echo "$(date -u +%H:%M:%S.%N) $name rotation $rotation" >> "$OUT/raw/reload-events.txt"
     else
-      seed_config "/bench/reload-$e" > "$WORK/gw/config.yaml"
-      echo "$(date -u +%H:%M:%S.%N) reload $e" >> "$OUT/raw/reload-events.txt"
+      seed_config "/bench/$name-$e" > "$WORK/next-config.yaml"; put "$WORK/next-config.yaml" "$WORK/gw/config.yaml"
+      echo "$(date -u +%H:%M:%S.%N) $name reload $e" >> "$OUT/raw/reload-events.txt"
     fi
     sleep "$gap"
   done
   wait "$REL_PID"
-  reliability_record reload
+  reliability_record "$name"
   version_after=$(curl -s "http://127.0.0.1:$GW_ADMIN/config_dump" | jq -r '.version // .Version // empty' 2>/dev/null)
   served=$(echo | timeout 10 openssl s_client -connect "127.0.0.1:$GW_PORT" -servername "$HOST" 2>/dev/null | openssl x509 -noout -fingerprint -sha256 2>/dev/null)
-  expected=$(openssl x509 -noout -fingerprint -sha256 -in "$WORK/rot$ROTATIONS.crt")
-  record reliability reload - config_versions "${version_before:-?} -> ${version_after:-?}"
-  record reliability reload - last_rotation_served "$([ "$served" = "$expected" ] && echo yes || echo "NO")"
+  expected=$(openssl x509 -noout -fingerprint -sha256 -in "$WORK/rot$rotations.crt")
+  record reliability "$name" - config_versions "${version_before:-?} -> ${version_after:-?}"
+  record reliability "$name" - last_rotation_served "$([ "$served" = "$expected" ] && echo yes || echo "NO")"
+  record reliability "$name" - listener_closures "$(grep -c 'closed' "$WORK/gateway.log" 2>/dev/null) (cumulative, gateway log)"
   say "  config version ${version_before:-?} -> ${version_after:-?}; last rotated certificate served: $([ "$served" = "$expected" ] && echo yes || echo NO)"
-  cat "$WORK/secret-rot$ROTATIONS.yaml" > /dev/null
+}
+
+if has reload; then
+  say "== reloads and certificate rotations under load: $RELOADS reloads + $ROTATIONS rotations in ${RELY_DUR}s (files replaced by rename)"
+  reload_run reload atomic "$RELY_DUR" "$RELOADS" "$ROTATIONS"
+  say "== the same for a third of the time, files rewritten in place (truncate + write)"
+  reload_run reload-inplace inplace $((RELY_DUR / 3)) $((RELOADS / 3)) 2
 fi
 
 if has drain; then
@@ -766,3 +798,5 @@ for log in gateway gateway-drain; do [ -f "$WORK/$log.log" ] && tail -c 2000000 
 "$BENCH" report --tsv "$TSV" --machine "$OUT/machine.txt" > "$OUT/summary.md" 2>&1 || say "report failed (see $OUT/summary.md)"
 say "done: $OUT/summary.md"
 cat "$OUT/summary.md"
+exit 0
+}

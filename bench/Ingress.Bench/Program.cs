@@ -2,6 +2,7 @@ using Ingress.Bench.Backend;
 using Ingress.Bench.Common;
 using Ingress.Bench.Probes;
 using Ingress.Bench.Report;
+using Ingress.Bench.Yarp;
 
 // One executable, one verb per job; bench/run.sh calls these between the external load generators.
 var verb = args.Length > 0 ? args[0] : "help";
@@ -16,6 +17,7 @@ try
         "wait" => await WaitProbe.RunAsync(options),
         "malformed" => await MalformedProbe.RunAsync(options),
         "report" => ReportWriter.Run(options),
+        "yarp" => await PlainYarpProxy.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -37,6 +39,7 @@ static int Usage()
                                                               replace a watched file, time until the probe answers
           wait      --probe URL [--connect ip] [--expect 200] [--timeout 60]
           malformed --probe URL [--connect ip] [--slow 30]     bad requests over TLS, statuses, then a health check
+          yarp      --port P --backend URL --cert PEM --key PEM  plain YARP TLS proxy: /test/hello -> /hello, else 404
           report    --tsv results.tsv [--machine machine.txt]  markdown tables of a run
         """);
     return 2;

@@ -11,8 +11,8 @@ namespace Ingress.Bench.Report;
 public static class ReportWriter
 {
     private static readonly string[] Severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
-    private static readonly string[] SaturationRows = ["gateway", "nginx", "haproxy", "direct"];
-    private static readonly string[] RateRows = ["direct", "gateway", "nginx", "haproxy"];
+    private static readonly string[] SaturationRows = ["gateway", "nginx", "haproxy", "yarp", "direct"];
+    private static readonly string[] RateRows = ["direct", "gateway", "nginx", "haproxy", "yarp"];
 
     /// <summary>Entry point of the <c>report</c> verb: prints markdown.</summary>
     public static int Run(BenchArgs options)
@@ -90,8 +90,8 @@ public static class ReportWriter
         }
 
         md.AppendLine("### Cost at a fixed 1,000 req/s (1 KB, TLS, HTTP/1.1 keep-alive, 16 connections)").AppendLine();
-        md.AppendLine("| contender | achieved req/s | p50 ms | p90 ms | p99 ms | added p90 ms | added p99 ms | CPU s per 1,000 req (= vCPU at 1,000 rps) | RSS MB | errors |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| contender | achieved req/s | p50 ms | p90 ms | p99 ms | added p90 ms | added p99 ms | CPU s per 1,000 req (= vCPU at 1,000 rps) | RSS MB | of which anonymous MB | errors |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         var d90 = t.Median("rate", "direct", "p90_ms");
         var d99 = t.Median("rate", "direct", "p99_ms");
         foreach (var c in RateRows)
@@ -101,13 +101,14 @@ public static class ReportWriter
                 $"| {(direct ? "backend direct (plain HTTP)" : Label(c))} | {F0(t.Median("rate", c, "rps"))} | {F2(t.Median("rate", c, "p50_ms"))} | {F2(t.Median("rate", c, "p90_ms"))} | {F2(t.Median("rate", c, "p99_ms"))} | ") +
                 (direct ? "— | — | " : $"{Delta(t.Median("rate", c, "p90_ms"), d90)} | {Delta(t.Median("rate", c, "p99_ms"), d99)} | ") +
                 string.Create(CultureInfo.InvariantCulture,
-                    $"{F3(t.Median("rate", c, "cpu_s_per_1000"))} | {F1(t.Median("rate", c, "rss_mb"))} | {F0(t.Sum("rate", c, "errors"))} |"));
+                    $"{F3(t.Median("rate", c, "cpu_s_per_1000"))} | {F1(t.Median("rate", c, "rss_mb"))} | {F1(t.Median("rate", c, "anon_mb"))} | {F0(t.Sum("rate", c, "errors"))} |"));
         }
 
         md.AppendLine().AppendLine("Load: `hey -z <d> -c 16 -q 62.5` (16 workers × 62.5 req/s; hey's rate limit is per worker and closed-loop, so a slow " +
             "response delays the next request instead of queueing it). CPU from `/proc/<pid>/stat` utime+stime over the run " +
             "(nginx: master + workers); the backend's own CPU is not included. RSS from `/proc/<pid>/status` VmRSS after the run " +
-            "(nginx: sum over its processes, so shared pages count more than once). \"Added\" is the percentile minus the same " +
+            "(nginx: sum over its processes, so shared pages count more than once); \"anonymous\" is the `Anonymous:` line of " +
+            "`/proc/<pid>/smaps_rollup`, memory the process owns, without the mapped runtime and library files. \"Added\" is the percentile minus the same " +
             "percentile calling the backend directly over plain HTTP, as in Istio's method (so it includes TLS). " +
             "hey reports latencies to 0.1 ms.").AppendLine();
     }
@@ -189,7 +190,8 @@ public static class ReportWriter
             md.AppendLine("|---|---:|---:|---:|---:|---|---|");
             var notes = new Dictionary<string, string[]>
             {
-                ["reload"] = ["config_versions", "last_rotation_served"],
+                ["reload"] = ["config_versions", "last_rotation_served", "listener_closures"],
+                ["reload-inplace"] = ["config_versions", "last_rotation_served", "listener_closures"],
                 ["drain-service"] = ["service_exit_s"],
                 ["drain-gateway"] = ["gateway_exit_s", "gateway_exit_code"],
             };
@@ -289,6 +291,7 @@ public static class ReportWriter
         "gateway" => "**our gateway** (`ingress gateway`)",
         "nginx" => "nginx",
         "haproxy" => "HAProxy",
+        "yarp" => "plain YARP (Kestrel TLS + forwarder, one route, nothing else)",
         _ => contender,
     };
 
