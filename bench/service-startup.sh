@@ -1,12 +1,18 @@
 #!/usr/bin/env bash
 # Measures httpserver's start-up time to the first 200 from /hello and its resident memory right after.
 # Usage: bash bench/service-startup.sh [runs]   (default 5 runs; prints one line per run and the median)
+#        DLL=/tmp/httpserver-r2r/HttpServer.dll bash bench/service-startup.sh 5
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
 
-dotnet build src/HttpServer -c Release -nologo -v quiet >/dev/null
-dll=src/HttpServer/bin/Release/net10.0/HttpServer.dll
+# DLL=path/HttpServer.dll measures an existing build instead (e.g. the ReadyToRun publish the Dockerfile makes).
+if [ -n "${DLL:-}" ]; then
+  dll=$DLL
+else
+  dotnet build src/HttpServer -c Release -nologo -v quiet >/dev/null
+  dll=src/HttpServer/bin/Release/net10.0/HttpServer.dll
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 url="http://127.0.0.1:${port}/hello"

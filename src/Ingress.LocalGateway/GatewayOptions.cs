@@ -34,6 +34,12 @@ public sealed record GatewayOptions
     /// <summary>How long a change to the watched files must be quiet before it is loaded.</summary>
     public TimeSpan ReloadDebounce { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// Trusted proxies in front of the gateway (Istio's <c>gatewayTopology.numTrustedProxies</c>): how many
+    /// right-most <c>x-forwarded-for</c> entries are trusted when finding the client address (<c>remoteIpBlocks</c>).
+    /// </summary>
+    public int NumTrustedProxies { get; init; }
+
     /// <summary>How long SIGTERM waits for requests in flight before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

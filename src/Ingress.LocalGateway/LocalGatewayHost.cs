@@ -55,6 +55,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         IRequestStage[] stages =
         [
             new EdgeHeadersStage(),
+            new Security.Gateway.GatewaySecurityStage(options.NumTrustedProxies),
             new RouteSelectionStage(),
             new LocalActionStage(),
             new ForwardingStage(forwarder),
@@ -162,8 +163,9 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         }
 
         var snapshot = _compiler.Compile(loaded.Config, Interlocked.Increment(ref _version));
-        var findings = loaded.Diagnostics.Concat(snapshot.Diagnostics).ToList();
-        return snapshot.Diagnostics.Any(d => d.Severity == Severity.Error) ? (null, findings) : (snapshot, findings);
+        var security = Security.Gateway.GatewaySecurityCompiler.CompileFor(snapshot, loaded.Config, _options);
+        var findings = loaded.Diagnostics.Concat(snapshot.Diagnostics).Concat(security).ToList();
+        return findings.Skip(loaded.Diagnostics.Count).Any(d => d.Severity == Severity.Error) ? (null, findings) : (snapshot, findings);
     }
 
     private void Log(IEnumerable<Diagnostic> findings)

@@ -196,8 +196,16 @@ public sealed class RouteTranslator
         {
             if (name.StartsWith("@request.auth.claims", StringComparison.Ordinal))
             {
-                _diagnostics.Unsupported(vs, $"{path}.headers.{name}", "routing on JWT claims (@request.auth.claims)");
-                return null;
+                // Claim-based routing (Istio, gateways only): matched against the JWT verified by the security stage.
+                var claimPath = Security.Authorization.JwtClaims.ParsePath(name["@request.auth.claims".Length..]);
+                if (claimPath is null || !TryCompile(vs, value, false, $"{path}.headers.{name}", out var claimMatcher))
+                {
+                    _diagnostics.Unsupported(vs, $"{path}.headers.{name}", "this @request.auth.claims key (write @request.auth.claims.name or @request.auth.claims[a][b])");
+                    return null;
+                }
+
+                headers.Add(new HeaderCondition { Name = name, Matcher = claimMatcher!, ClaimPath = claimPath });
+                continue;
             }
 
             if (name is "uri" or "scheme" or "method" or "authority")

@@ -48,7 +48,7 @@ public sealed class RequestMatcher
         var headers = Headers;
         for (var i = 0; i < headers.Count; i++)
         {
-            if (!headers[i].Matches(request.Http.Request.Headers))
+            if (!(headers[i].ClaimPath is null ? headers[i].Matches(request.Http.Request.Headers) : headers[i].MatchesClaim(request.Http)))
             {
                 return false;
             }
@@ -73,6 +73,13 @@ public sealed class HeaderCondition
     public required string Name { get; init; }
     public required StringMatcher Matcher { get; init; }
     public bool Invert { get; init; }
+
+    /// <summary>For <c>@request.auth.claims.*</c> keys: the claim path matched against the verified JWT instead of a header.</summary>
+    public IReadOnlyList<string>? ClaimPath { get; init; }
+
+    /// <summary>Evaluates a claim condition: any value of the claim (a string, or an element of a list) matches.</summary>
+    public bool MatchesClaim(Microsoft.AspNetCore.Http.HttpContext http) =>
+        Security.ClaimMatch.Matches(http, ClaimPath!, Matcher.Kind == StringMatchKind.Present, v => Matcher.Matches(v)) != Invert;
 
     /// <summary>Evaluates the condition on the request headers.</summary>
     public bool Matches(Microsoft.AspNetCore.Http.IHeaderDictionary headers)
