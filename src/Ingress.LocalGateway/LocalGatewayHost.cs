@@ -100,6 +100,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
 
         Log(findings);
         Snapshots.Swap(snapshot);
+        _clients.Sweep(snapshot.Clusters.Values.Select(c => c.Runtime));
         _fingerprint = loaded.Fingerprint;
         var bindErrors = await _listeners.ApplyAsync(snapshot, cancellationToken).ConfigureAwait(false);
         if (bindErrors.Count > 0)
@@ -144,6 +145,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
 
             Log(findings);
             Snapshots.Swap(snapshot);
+            _clients.Sweep(snapshot.Clusters.Values.Select(c => c.Runtime));
             _fingerprint = loaded.Fingerprint;
             var bindErrors = await _listeners.ApplyAsync(snapshot, cancellationToken).ConfigureAwait(false);
             LogReloaded(_logger, snapshot.Version);

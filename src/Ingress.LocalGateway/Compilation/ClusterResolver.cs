@@ -3,13 +3,15 @@ using Ingress.Config.Model;
 using Ingress.LocalGateway.Endpoints;
 using Ingress.LocalGateway.Proxying;
 using Ingress.LocalGateway.Routing;
+using Ingress.LocalGateway.Upstreams;
 
 namespace Ingress.LocalGateway.Compilation;
 
 /// <summary>
 /// Turns route destinations into clusters: endpoints by host and port, narrowed by the DestinationRule subset's
 /// labels. An unknown host or undefined subset has no cluster (Envoy's 503 NC); a known one with no endpoints has an
-/// empty cluster (503 UH).
+/// empty cluster (503 UH). Each cluster gets the DestinationRule policy for its port and subset, and its running
+/// state from the <see cref="UpstreamClientPool"/> (kept across reloads while endpoints and policy are unchanged).
 /// </summary>
 public sealed class ClusterResolver
 {
@@ -18,6 +20,7 @@ public sealed class ClusterResolver
     private readonly UpstreamClientPool _clients;
     private readonly string _gatewayNamespace;
     private readonly CompileDiagnostics _diagnostics;
+    private readonly TrafficPolicyCompiler _policies;
     private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
 
     public ClusterResolver(ConfigSet config, IReadOnlyList<EndpointDefinition> endpoints, UpstreamClientPool clients,
@@ -28,6 +31,7 @@ public sealed class ClusterResolver
         _clients = clients;
         _gatewayNamespace = gatewayNamespace;
         _diagnostics = diagnostics;
+        _policies = new TrafficPolicyCompiler(config, gatewayNamespace, diagnostics, clients.ServesIstioMutual);
     }
 
     /// <summary>Every cluster a route refers to, by name.</summary>
@@ -50,7 +54,7 @@ public sealed class ClusterResolver
         IReadOnlyDictionary<string, string>? subsetLabels = null;
         if (!string.IsNullOrEmpty(subset))
         {
-            subsetLabels = FindSubset(host, subset);
+            subsetLabels = FindSubset(host, subset)?.Labels;
             if (subsetLabels is null)
             {
                 _diagnostics.Add("IST0101", Severity.Warning, owner, fieldPath + ".subset",
@@ -69,6 +73,8 @@ public sealed class ClusterResolver
             .Where(e => e.Port == resolvedPort)
             .Where(e => subsetLabels is null || subsetLabels.All(l => e.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
             .ToArray();
+        var rule = string.IsNullOrEmpty(subset) ? RulesFor(host).FirstOrDefault() : FindSubset(host, subset)?.Rule;
+        var policy = _policies.Compile(rule, subset, resolvedPort);
         var cluster = new Cluster
         {
             Name = name,
@@ -76,7 +82,7 @@ public sealed class ClusterResolver
             Port = resolvedPort,
             Subset = subset,
             Endpoints = selected,
-            Client = _clients.Get(name),
+            Runtime = _clients.Get(name, host, resolvedPort, selected, policy),
         };
         _clusters[name] = cluster;
         return (cluster, resolvedPort);
@@ -106,18 +112,21 @@ public sealed class ClusterResolver
         return ports.Count == 1 ? ports[0] : 0;
     }
 
-    private IReadOnlyDictionary<string, string>? FindSubset(string host, string subset)
-    {
-        var rules = _config.DestinationRules
+    /// <summary>The DestinationRules for a host, the gateway's namespace first (Istio's lookup order for a proxy).</summary>
+    private List<DestinationRule> RulesFor(string host) =>
+        _config.DestinationRules
             .Where(r => r.Spec.Host is not null && HostNames.ResolveFqdn(r.Spec.Host, r.Metadata.Namespace) == host)
             .OrderBy(r => r.Metadata.Namespace == _gatewayNamespace ? 0 : 1)
             .ToList();
-        foreach (var rule in rules)
+
+    private (DestinationRule Rule, IReadOnlyDictionary<string, string> Labels)? FindSubset(string host, string subset)
+    {
+        foreach (var rule in RulesFor(host))
         {
             var match = rule.Spec.Subsets.FirstOrDefault(s => s.Name == subset);
             if (match is not null)
             {
-                return match.Labels;
+                return (rule, match.Labels);
             }
         }
 

@@ -35,7 +35,7 @@ public sealed class GatewayCompiler
         var translator = new RouteTranslator(clusters, diagnostics, _options.Labels, _options.Namespace);
         var virtualServices = SortByCreation(config.VirtualServices).ToList();
         ReportUnsupportedVirtualServiceParts(virtualServices, diagnostics);
-        ReportUnsupportedDestinationRuleParts(config, diagnostics);
+        Upstreams.DestinationRuleSupport.Report(config, diagnostics, _clients.ServesIstioMutual);
 
         var plain = new Dictionary<int, List<BoundServer>>();
         var secure = new Dictionary<int, List<BoundServer>>();
@@ -224,56 +224,6 @@ public sealed class GatewayCompiler
             if (vs.Spec.Tcp.Count > 0)
             {
                 diagnostics.Unsupported(vs, "spec.tcp", "TCP routes (spec.tcp)");
-            }
-        }
-    }
-
-    private static void ReportUnsupportedDestinationRuleParts(ConfigSet config, CompileDiagnostics diagnostics)
-    {
-        foreach (var rule in config.DestinationRules)
-        {
-            void Check(TrafficPolicy? policy, string path)
-            {
-                if (policy is null)
-                {
-                    return;
-                }
-
-                if (policy.LoadBalancer is not null)
-                {
-                    diagnostics.Unsupported(rule, path + ".loadBalancer", "loadBalancer (endpoints are picked round robin)");
-                }
-
-                if (policy.ConnectionPool is not null)
-                {
-                    diagnostics.Unsupported(rule, path + ".connectionPool", "connectionPool");
-                }
-
-                if (policy.OutlierDetection is not null)
-                {
-                    diagnostics.Unsupported(rule, path + ".outlierDetection", "outlierDetection");
-                }
-
-                if (policy.Tls is not null)
-                {
-                    diagnostics.Unsupported(rule, path + ".tls", "upstream TLS");
-                }
-
-                if (policy.PortLevelSettings.Count > 0)
-                {
-                    diagnostics.Unsupported(rule, path + ".portLevelSettings", "portLevelSettings");
-                }
-
-                if (policy.Tunnel is not null || policy.ProxyProtocol is not null || policy.RetryBudget is not null)
-                {
-                    diagnostics.Unsupported(rule, path, "tunnel, proxyProtocol and retryBudget");
-                }
-            }
-
-            Check(rule.Spec.TrafficPolicy, "spec.trafficPolicy");
-            for (var i = 0; i < rule.Spec.Subsets.Count; i++)
-            {
-                Check(rule.Spec.Subsets[i].TrafficPolicy, $"spec.subsets[{i}].trafficPolicy");
             }
         }
     }

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using Ingress.LocalGateway.LocalReplies;
 using Ingress.LocalGateway.Pipeline;
 using Ingress.LocalGateway.Routing;
+using Ingress.LocalGateway.Upstreams;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -40,7 +41,8 @@ public sealed class ForwardingStage : IRequestStage
             return true;
         }
 
-        var endpoint = destination.Cluster.PickEndpoint();
+        var cluster = destination.Cluster;
+        var endpoint = cluster.PickEndpoint();
         if (endpoint is null)
         {
             await LocalReply.NoHealthyUpstreamReply(request).ConfigureAwait(false);
@@ -48,16 +50,55 @@ public sealed class ForwardingStage : IRequestStage
         }
 
         request.Endpoint = endpoint;
+        using var lease = await cluster.TryAcquireAsync(endpoint, request.Http.RequestAborted).ConfigureAwait(false);
+        if (lease is null)
+        {
+            await UpstreamReplies.OverflowAsync(request).ConfigureAwait(false);
+            return true;
+        }
+
         var timeout = route.Policies.Timeout;
         using var timeoutSource = timeout is null ? null : new CancellationTokenSource(timeout.Value);
-        var error = await _forwarder.SendAsync(request.Http, endpoint.Prefix, destination.Cluster.Client, RequestConfig,
+        var error = await _forwarder.SendAsync(request.Http, endpoint.Prefix, cluster.Client, RequestConfig,
             GatewayTransformer.Instance, timeoutSource?.Token ?? CancellationToken.None).ConfigureAwait(false);
         if (error != ForwarderError.None)
         {
-            await ReportErrorAsync(request, error, timeoutSource?.IsCancellationRequested == true).ConfigureAwait(false);
+            var timedOut = timeoutSource?.IsCancellationRequested == true;
+            ReportToOutlierDetection(request, cluster, endpoint, error, timedOut);
+            await ReportErrorAsync(request, error, timedOut).ConfigureAwait(false);
+        }
+        else
+        {
+            cluster.ReportOutcome(endpoint, request.Http.Response.StatusCode);
         }
 
         return true;
+    }
+
+    /// <summary>An attempt that got no response counts for outlier detection as the 5xx Envoy maps it to.</summary>
+    private static void ReportToOutlierDetection(GatewayRequest request, Cluster cluster, Endpoints.EndpointDefinition endpoint,
+        ForwarderError error, bool timedOut)
+    {
+        if (request.Http.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (timedOut || error == ForwarderError.RequestTimedOut)
+        {
+            cluster.ReportOutcome(endpoint, UpstreamFailure.Timeout);
+        }
+        else if (request.Http.Response.HasStarted)
+        {
+            cluster.ReportOutcome(endpoint, request.Http.Response.StatusCode);
+        }
+        else
+        {
+            var exception = request.Http.Features.Get<IForwarderErrorFeature>()?.Exception;
+            cluster.ReportOutcome(endpoint, error == ForwarderError.Request && IsConnectFailure(exception)
+                ? UpstreamFailure.ConnectFailure
+                : UpstreamFailure.Reset);
+        }
     }
 
     /// <summary>Header operations, path rewrite and authority, applied to the request as Envoy's router does.</summary>

@@ -1,24 +1,103 @@
-using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using Ingress.LocalGateway.Endpoints;
+using Ingress.LocalGateway.Upstreams;
 
 namespace Ingress.LocalGateway.Proxying;
 
 /// <summary>
-/// One pooled <see cref="HttpMessageInvoker"/> per cluster, kept across reloads so connections are reused. Settings
-/// follow Envoy: no proxy, no redirects followed, no cookies, no decompression.
+/// The running state of every cluster (<see cref="ClusterRuntime"/>: pooled client, balancer, outlier detection,
+/// circuit breakers), kept across reloads while a cluster's endpoints and policy stay the same. Clients follow Envoy:
+/// no proxy, no redirects followed, no cookies, no decompression; TLS toward an endpoint is originated in the connect
+/// step, with the options a <see cref="IUpstreamTlsProvider"/> makes per cluster (SIMPLE and MUTUAL here; ISTIO_MUTUAL
+/// when a provider for it is given).
 /// </summary>
 public sealed class UpstreamClientPool : IDisposable
 {
-    private readonly ConcurrentDictionary<string, HttpMessageInvoker> _clients = new(StringComparer.Ordinal);
+    // By cluster name and ClusterRuntime.Key: a compile that is refused or not yet swapped in must not take the
+    // running snapshot's state away, so every runtime stays until a swapped-in snapshot no longer uses it.
+    private readonly Dictionary<(string Name, string Key), ClusterRuntime> _runtimes = [];
+    private readonly List<ClusterRuntime> _retired = [];
+    private readonly Lock _lock = new();
+    private readonly IUpstreamTlsProvider _standardTls;
+    private readonly IUpstreamTlsProvider? _istioMutualTls;
+    private readonly TimeProvider _time;
 
-    /// <summary>The client for a cluster key, created on first use.</summary>
-    public HttpMessageInvoker Get(string clusterKey) => _clients.GetOrAdd(clusterKey, static _ => Create());
-
-    /// <summary>Number of clients currently pooled.</summary>
-    public int Count => _clients.Count;
-
-    private static HttpMessageInvoker Create()
+    /// <summary>A pool; <paramref name="istioMutualTls"/> serves DestinationRule <c>tls.mode: ISTIO_MUTUAL</c> when given.</summary>
+    public UpstreamClientPool(IUpstreamTlsProvider? istioMutualTls = null, TimeProvider? time = null, IUpstreamTlsProvider? standardTls = null)
     {
+        _istioMutualTls = istioMutualTls;
+        _time = time ?? TimeProvider.System;
+        _standardTls = standardTls ?? new StandardUpstreamTlsProvider();
+    }
+
+    /// <summary>Whether ISTIO_MUTUAL can be originated (a provider for it was given).</summary>
+    public bool ServesIstioMutual => _istioMutualTls is not null;
+
+    /// <summary>Number of clusters currently running.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _runtimes.Count;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The running state for a cluster: the existing one when a cluster of that name was built from the same
+    /// endpoints and policy (its ejections and counters carry on), else a new one.
+    /// </summary>
+    public ClusterRuntime Get(string clusterName, string serviceHost, int servicePort, IReadOnlyList<EndpointDefinition> endpoints,
+        UpstreamPolicy policy)
+    {
+        var key = (clusterName, ClusterRuntime.KeyFor(endpoints, policy));
+        lock (_lock)
+        {
+            if (!_runtimes.TryGetValue(key, out var runtime))
+            {
+                var client = CreateClient(clusterName, serviceHost, servicePort, policy);
+                runtime = new ClusterRuntime(clusterName, endpoints, policy, client, _time);
+                _runtimes[key] = runtime;
+            }
+
+            return runtime;
+        }
+    }
+
+    /// <summary>
+    /// Once a snapshot is swapped in: retires every runtime it does not use, and disposes the ones retired by an
+    /// earlier swap that have nothing in flight (a request of the old snapshot may still be starting right after a swap).
+    /// </summary>
+    public void Sweep(IEnumerable<ClusterRuntime> live)
+    {
+        var used = live.ToHashSet();
+        lock (_lock)
+        {
+            for (var i = _retired.Count - 1; i >= 0; i--)
+            {
+                if (_retired[i].InFlight == 0)
+                {
+                    _retired[i].Dispose();
+                    _retired.RemoveAt(i);
+                }
+            }
+
+            foreach (var (key, runtime) in _runtimes.Where(r => !used.Contains(r.Value)).ToList())
+            {
+                runtime.Retire();
+                _retired.Add(runtime);
+                _runtimes.Remove(key);
+            }
+        }
+    }
+
+    private HttpMessageInvoker CreateClient(string clusterName, string serviceHost, int servicePort, UpstreamPolicy policy)
+    {
+        var limits = policy.Limits;
         var handler = new SocketsHttpHandler
         {
             UseProxy = false,
@@ -26,21 +105,99 @@ public sealed class UpstreamClientPool : IDisposable
             UseCookies = false,
             AutomaticDecompression = DecompressionMethods.None,
             EnableMultipleHttp2Connections = true,
-            ConnectTimeout = TimeSpan.FromSeconds(10),
-            PooledConnectionIdleTimeout = TimeSpan.FromHours(1),
+            ConnectTimeout = limits.ConnectTimeout,
+            PooledConnectionIdleTimeout = limits.IdleTimeout,
+            PooledConnectionLifetime = limits.MaxConnectionDuration ?? Timeout.InfiniteTimeSpan,
+            MaxConnectionsPerServer = limits.MaxConnections >= int.MaxValue ? int.MaxValue : (int)Math.Max(1, limits.MaxConnections),
             ActivityHeadersPropagator = null,
         };
-        return new HttpMessageInvoker(handler, disposeHandler: true);
+        var provider = policy.Tls?.Mode == UpstreamTlsMode.IstioMutual ? _istioMutualTls : _standardTls;
+        var tls = policy.Tls is { } settings && provider is not null ? (settings, provider) : default;
+        handler.ConnectCallback = async (context, cancellationToken) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(context.DnsEndPoint, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            if (tls.provider is null)
+            {
+                return stream;
+            }
+
+            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
+            try
+            {
+                var options = tls.provider.Create(new UpstreamTlsContext
+                {
+                    ClusterName = clusterName,
+                    ServiceHost = serviceHost,
+                    ServicePort = servicePort,
+                    Settings = tls.settings,
+                    RequestHost = HostWithoutPort(context.InitialRequestMessage.Headers.Host) ?? context.DnsEndPoint.Host,
+                });
+                await ssl.AuthenticateAsClientAsync(options, cancellationToken).ConfigureAwait(false);
+                return ssl;
+            }
+            catch
+            {
+                await ssl.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        };
+        HttpMessageHandler outer = limits.MaxRequestsPerConnection == 1 ? new CloseAfterRequestHandler(handler) : handler;
+        return new HttpMessageInvoker(outer, disposeHandler: true);
+    }
+
+    private static string? HostWithoutPort(string? host)
+    {
+        if (string.IsNullOrEmpty(host))
+        {
+            return null;
+        }
+
+        if (host.StartsWith('['))
+        {
+            var end = host.IndexOf(']', StringComparison.Ordinal);
+            return end > 0 ? host[1..end] : host;
+        }
+
+        var colon = host.LastIndexOf(':');
+        return colon > 0 ? host[..colon] : host;
     }
 
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var client in _clients.Values)
+        lock (_lock)
         {
-            client.Dispose();
-        }
+            foreach (var runtime in _runtimes.Values.Concat(_retired))
+            {
+                runtime.Dispose();
+            }
 
-        _clients.Clear();
+            _runtimes.Clear();
+            _retired.Clear();
+        }
+    }
+
+    /// <summary>
+    /// <c>maxRequestsPerConnection: 1</c>: every upstream connection carries one request, so the request asks the
+    /// endpoint to close it (SocketsHttpHandler then never reuses it).
+    /// </summary>
+    private sealed class CloseAfterRequestHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Headers.ConnectionClose = true;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }

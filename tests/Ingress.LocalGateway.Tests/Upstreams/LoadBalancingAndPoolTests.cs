@@ -1,0 +1,353 @@
+using System.Net;
+using Ingress.LocalGateway.Proxying;
+using Ingress.LocalGateway.Tests.Infrastructure;
+using Ingress.LocalGateway.Upstreams;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingress.LocalGateway.Tests.Upstreams;
+
+/// <summary>DestinationRule loadBalancer and connectionPool over real sockets, with several recording backends.</summary>
+public sealed class LoadBalancingAndPoolTests : IAsyncLifetime
+{
+    internal const string ClusterName = "outbound|80||svc.default.svc.cluster.local";
+
+    private readonly List<RecordingBackend> _backends = [];
+
+    public async Task InitializeAsync()
+    {
+        foreach (var name in new[] { "a", "b", "c" })
+        {
+            _backends.Add(await RecordingBackend.StartAsync(name));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var backend in _backends)
+        {
+            await backend.DisposeAsync();
+        }
+    }
+
+    internal const string GatewayAndRoute = """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: gw}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: 80, name: http, protocol: HTTP}
+            hosts: ["*"]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: vs}
+        spec:
+          hosts: ["*"]
+          gateways: [gw]
+          http:
+          - retries: {attempts: 0}
+            route: [{destination: {host: svc}}]
+        ---
+
+        """;
+
+    private Task<GatewayHarness> Start(string destinationRule, int backends) =>
+        GatewayHarness.StartAsync(GatewayAndRoute + destinationRule,
+            _backends.Take(backends).Select(b => $"svc.default.svc.cluster.local:80=http://127.0.0.1:{b.Port}"));
+
+    private static async Task<string> BodyOf(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync("http://x" + path);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    [Fact]
+    public async Task Round_robin_sends_requests_to_the_endpoints_in_turn()
+    {
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy: {loadBalancer: {simple: ROUND_ROBIN}}
+            """, 3);
+        var client = gw.Client(80);
+
+        var served = new List<string>();
+        for (var i = 0; i < 9; i++)
+        {
+            served.Add((await BodyOf(client, "/rr")).Split(' ')[0]);
+        }
+
+        Assert.Equal(3, served.Take(3).Distinct().Count());
+        Assert.Equal(served.Take(3).Concat(served.Take(3)).Concat(served.Take(3)), served);
+        Assert.All(_backends, b => Assert.Equal(3, b.Requests.Count));
+        Assert.DoesNotContain(gw.Host.Snapshots.Current.Diagnostics, d => d.FieldPath?.Contains("loadBalancer", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public async Task Random_reaches_every_endpoint()
+    {
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy: {loadBalancer: {simple: RANDOM}}
+            """, 2);
+        var client = gw.Client(80);
+
+        for (var i = 0; i < 64; i++)
+        {
+            Assert.EndsWith(" /random", await BodyOf(client, "/random"));
+        }
+
+        Assert.Equal(64, _backends[0].Requests.Count + _backends[1].Requests.Count);
+        Assert.NotEmpty(_backends[0].Requests);
+        Assert.NotEmpty(_backends[1].Requests);
+        Assert.Equal(LoadBalancerKind.Random, gw.Host.Snapshots.Current.Clusters[ClusterName].Policy.LoadBalancer);
+    }
+
+    [Fact]
+    public async Task Least_request_is_used_when_no_destination_rule_sets_a_load_balancer()
+    {
+        await using var gw = await Start("", 2);
+
+        Assert.Contains(await BodyOf(gw.Client(80), "/lr"), new[] { "a /lr", "b /lr" });
+        Assert.Equal(LoadBalancerKind.LeastRequest, gw.Host.Snapshots.Current.Clusters[ClusterName].Policy.LoadBalancer);
+    }
+
+    [Fact]
+    public async Task Least_request_avoids_an_endpoint_busy_with_a_request_when_it_draws_both()
+    {
+        var release = new TaskCompletionSource();
+        _backends[0].On("/hold", async c =>
+        {
+            await release.Task;
+            await c.Response.WriteAsync("held");
+        });
+        _backends[1].On("/hold", async c =>
+        {
+            await release.Task;
+            await c.Response.WriteAsync("held");
+        });
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
+            """, 2);
+        var client = gw.Client(80);
+        var held = client.GetAsync("http://x/hold");
+        await Poll.UntilAsync(() => _backends.Sum(b => b.Requests.Count) == 1);
+        var busy = _backends[0].Requests.Count == 1 ? _backends[0] : _backends[1];
+        var idle = busy == _backends[0] ? _backends[1] : _backends[0];
+
+        // With one endpoint busy, two choices land on it only when both draws pick it (1 in 4); a tie can never
+        // go to it. Round robin or a single random draw would split the requests evenly.
+        for (var i = 0; i < 48; i++)
+        {
+            await BodyOf(client, "/free");
+        }
+
+        release.SetResult();
+        using var heldResponse = await held;
+        Assert.Equal("held", await heldResponse.Content.ReadAsStringAsync());
+        Assert.True(idle.Requests.Count > 2 * (busy.Requests.Count - 1),
+            $"idle endpoint got {idle.Requests.Count}, busy endpoint {busy.Requests.Count - 1} of 48");
+    }
+
+    [Fact]
+    public async Task Requests_beyond_max_connections_and_pending_get_503_UO_overflow()
+    {
+        var release = new TaskCompletionSource();
+        _backends[0].On("/hold", async c =>
+        {
+            await release.Task;
+            await c.Response.WriteAsync("held");
+        });
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                connectionPool:
+                  tcp: {maxConnections: 1}
+                  http: {http1MaxPendingRequests: 1}
+            """, 1);
+        var client = gw.Client(80);
+        var limiter = gw.Host.Snapshots.Current.Clusters[ClusterName].Runtime.Limiter;
+        var first = client.GetAsync("http://x/hold");
+        await Poll.UntilAsync(() => _backends[0].Requests.Count == 1);
+        var second = client.GetAsync("http://x/hold");
+        await Poll.UntilAsync(() => limiter.Pending == 1);
+
+        using var third = await client.GetAsync("http://x/overflow");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, third.StatusCode);
+        Assert.Equal("upstream connect error or disconnect/reset before headers. reset reason: overflow", await third.Content.ReadAsStringAsync());
+        Assert.Equal("true", third.Headers.GetValues("x-envoy-overloaded").Single());
+        Assert.Equal("istio-envoy", third.Headers.Server.ToString());
+        Assert.Contains(" 503 UO upstream_reset_before_response_started{overflow} ", await gw.AccessLog.WaitForLineAsync("/overflow"));
+        release.SetResult();
+        using var firstResponse = await first;
+        using var secondResponse = await second;
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, secondResponse.StatusCode);
+        Assert.Equal(2, _backends[0].Requests.Count);
+    }
+
+    [Fact]
+    public async Task Requests_beyond_http2MaxRequests_in_flight_get_503_UO()
+    {
+        var release = new TaskCompletionSource();
+        _backends[0].On("/hold", async c =>
+        {
+            await release.Task;
+            await c.Response.WriteAsync("held");
+        });
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                connectionPool:
+                  http: {http2MaxRequests: 1}
+            """, 1);
+        var client = gw.Client(80);
+        var first = client.GetAsync("http://x/hold");
+        await Poll.UntilAsync(() => _backends[0].Requests.Count == 1);
+
+        using var second = await client.GetAsync("http://x/second");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+        Assert.Equal("upstream connect error or disconnect/reset before headers. reset reason: overflow", await second.Content.ReadAsStringAsync());
+        Assert.Contains(" 503 UO upstream_reset_before_response_started{overflow} ", await gw.AccessLog.WaitForLineAsync("/second"));
+        release.SetResult();
+        using var firstResponse = await first;
+        Assert.Equal(HttpStatusCode.OK, firstResponse.StatusCode);
+        using var after = await client.GetAsync("http://x/after");
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+        Assert.Equal(2, _backends[0].Requests.Count);
+    }
+
+    [Fact]
+    public async Task Max_requests_per_connection_1_uses_a_new_upstream_connection_for_every_request()
+    {
+        var connections = new List<string>();
+        _backends[0].On("/conn", async c =>
+        {
+            lock (connections)
+            {
+                connections.Add(c.Connection.Id);
+            }
+
+            await c.Response.WriteAsync("ok");
+        });
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                connectionPool:
+                  http: {maxRequestsPerConnection: 1}
+            """, 1);
+        var client = gw.Client(80);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("ok", await BodyOf(client, "/conn"));
+        }
+
+        Assert.Equal(3, connections.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Upstream_connections_are_reused_without_a_per_connection_limit()
+    {
+        var connections = new List<string>();
+        _backends[0].On("/conn", async c =>
+        {
+            lock (connections)
+            {
+                connections.Add(c.Connection.Id);
+            }
+
+            await c.Response.WriteAsync("ok");
+        });
+        await using var gw = await Start("", 1);
+        var client = gw.Client(80);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal("ok", await BodyOf(client, "/conn"));
+        }
+
+        Assert.Single(connections.Distinct());
+    }
+
+    [Fact]
+    public async Task Connect_timeout_and_limits_from_the_connection_pool_are_applied_to_the_cluster()
+    {
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                connectionPool:
+                  tcp: {maxConnections: 7, connectTimeout: 250ms, maxConnectionDuration: 1h}
+                  http: {http1MaxPendingRequests: 3, http2MaxRequests: 9, maxRetries: 2, idleTimeout: 30s}
+            """, 1);
+
+        var limits = gw.Host.Snapshots.Current.Clusters[ClusterName].Policy.Limits;
+
+        Assert.Equal(new ConnectionLimits
+        {
+            MaxConnections = 7,
+            ConnectTimeout = TimeSpan.FromMilliseconds(250),
+            MaxConnectionDuration = TimeSpan.FromHours(1),
+            MaxPendingRequests = 3,
+            MaxRequests = 9,
+            MaxRetries = 2,
+            IdleTimeout = TimeSpan.FromSeconds(30),
+        }, limits);
+        Assert.Equal("a /x", await BodyOf(gw.Client(80), "/x"));
+    }
+
+    [Fact]
+    public async Task Retry_budget_from_maxRetries_refuses_retries_beyond_it()
+    {
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                connectionPool:
+                  http: {maxRetries: 1}
+            """, 1);
+        var cluster = gw.Host.Snapshots.Current.Clusters[ClusterName];
+
+        using var first = cluster.TryAcquireRetry();
+        var second = cluster.TryAcquireRetry();
+        Assert.NotNull(first);
+        Assert.Null(second);
+        first!.Dispose();
+        using var third = cluster.TryAcquireRetry();
+        Assert.NotNull(third);
+    }
+}
