@@ -26,6 +26,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly UpstreamClientPool _clients = new();
     private readonly GatewayCompiler _compiler;
+    private readonly Security.Mtls.MeshUpstream? _mesh;
     private readonly ListenerManager _listeners;
     private readonly AccessLogWriter? _accessLog;
     private readonly ServiceProvider _services;
@@ -41,7 +42,8 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         _source = source;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<LocalGatewayHost>();
-        _compiler = new GatewayCompiler(options, _clients);
+        _mesh = options.MeshCaDirectory is null ? null : new Security.Mtls.MeshUpstream(options.MeshCaDirectory, options.MeshIdentity);
+        _compiler = new GatewayCompiler(options, _clients, mesh: _mesh);
         Metrics = new IstioMetrics(options.Namespace, options.Labels);
         var observers = new List<IRequestObserver> { Metrics };
         if (options.AccessLog != AccessLogFormat.Off)
@@ -208,6 +210,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         await _listeners.DisposeAsync().ConfigureAwait(false);
         await _services.DisposeAsync().ConfigureAwait(false);
         _clients.Dispose();
+        _mesh?.Dispose();
         _reloadGate.Dispose();
     }
 
