@@ -69,6 +69,9 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
     /// <summary>The snapshot being served.</summary>
     public SnapshotHolder Snapshots { get; } = new();
 
+    /// <summary>The certificate the gateway presents to mesh workloads, or null without <c>--mesh-ca</c>.</summary>
+    public Security.Mtls.WorkloadCertificate? MeshCertificate => _mesh?.Identity;
+
     /// <summary>The request metrics.</summary>
     public IstioMetrics Metrics { get; }
 

@@ -29,9 +29,13 @@ public static class MeshClientTls
 
     /// <summary>A pooled client for requests to mesh workloads (http or https URLs; https ones use mutual TLS).</summary>
     public static HttpMessageInvoker CreateClient(WorkloadCertificate identity, X509Certificate2 root,
-        IReadOnlyList<string>? subjectAltNames = null)
-    {
-        var handler = new SocketsHttpHandler
+        IReadOnlyList<string>? subjectAltNames = null) =>
+        new(CreateHandler(identity, root, subjectAltNames), disposeHandler: true);
+
+    /// <summary>The handler behind <see cref="CreateClient"/>.</summary>
+    public static SocketsHttpHandler CreateHandler(WorkloadCertificate identity, X509Certificate2 root,
+        IReadOnlyList<string>? subjectAltNames = null) =>
+        new()
         {
             UseProxy = false,
             AllowAutoRedirect = false,
@@ -42,8 +46,6 @@ public static class MeshClientTls
             ActivityHeadersPropagator = null,
             SslOptions = Options(identity, root, subjectAltNames),
         };
-        return new HttpMessageInvoker(handler, disposeHandler: true);
-    }
 
     /// <summary>Whether a peer certificate is a workload of this mesh (and, when given, one of the expected identities).</summary>
     public static bool IsMeshPeer(X509Certificate2 peer, X509Certificate2 root, IReadOnlyList<string>? expected)
