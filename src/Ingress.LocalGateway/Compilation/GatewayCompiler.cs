@@ -151,6 +151,7 @@ public sealed class GatewayCompiler
             };
         }
 
+        var tracing = Tracing.TelemetryTracingCompiler.Compile(config, _options, diagnostics);
         return new GatewaySnapshot
         {
             Config = config,
@@ -159,7 +160,8 @@ public sealed class GatewayCompiler
             Diagnostics = Deduplicate(diagnostics.Items),
             Version = version,
             LoadedAt = _time.GetUtcNow(),
-            SamplingPercentage = SamplingFrom(config),
+            Tracing = tracing,
+            SamplingPercentage = tracing.SamplingPercentage,
         };
     }
 
@@ -178,43 +180,6 @@ public sealed class GatewayCompiler
             .OrderBy(r => r.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
             .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
             .ThenBy(r => r.Metadata.Namespace, StringComparer.Ordinal);
-
-    private double SamplingFrom(ConfigSet config)
-    {
-        // Most specific wins: selector matching this gateway in its namespace, then its namespace, then the root.
-        double? root = null, ns = null, selected = null;
-        foreach (var telemetry in config.OfType<Telemetry>())
-        {
-            var percentage = telemetry.Spec.Tracing.Select(t => t.RandomSamplingPercentage).FirstOrDefault(p => p is not null);
-            if (percentage is null)
-            {
-                continue;
-            }
-
-            var selector = telemetry.Spec.Selector?.MatchLabels;
-            if (telemetry.Metadata.Namespace == _options.Namespace && selector is { Count: > 0 })
-            {
-                if (selector.All(l => _options.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
-                {
-                    selected = percentage;
-                }
-            }
-            else if (selector is null or { Count: 0 })
-            {
-                if (telemetry.Metadata.Namespace == "istio-system")
-                {
-                    root ??= percentage;
-                }
-
-                if (telemetry.Metadata.Namespace == _options.Namespace)
-                {
-                    ns = percentage;
-                }
-            }
-        }
-
-        return selected ?? ns ?? root ?? 100.0;
-    }
 
     private static void ReportUnsupportedVirtualServiceParts(IEnumerable<VirtualService> services, CompileDiagnostics diagnostics)
     {
