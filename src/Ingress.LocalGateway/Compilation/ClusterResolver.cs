@@ -3,6 +3,7 @@ using Ingress.Config.Model;
 using Ingress.LocalGateway.Endpoints;
 using Ingress.LocalGateway.Proxying;
 using Ingress.LocalGateway.Routing;
+using Ingress.LocalGateway.Security.Mtls;
 using Ingress.LocalGateway.Upstreams;
 
 namespace Ingress.LocalGateway.Compilation;
@@ -21,17 +22,20 @@ public sealed class ClusterResolver
     private readonly string _gatewayNamespace;
     private readonly CompileDiagnostics _diagnostics;
     private readonly TrafficPolicyCompiler _policies;
+    private readonly MeshUpstream? _mesh;
+    private readonly HashSet<string> _reportedNoMesh = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
 
     public ClusterResolver(ConfigSet config, IReadOnlyList<EndpointDefinition> endpoints, UpstreamClientPool clients,
-        string gatewayNamespace, CompileDiagnostics diagnostics)
+        string gatewayNamespace, CompileDiagnostics diagnostics, MeshUpstream? mesh = null)
     {
+        _mesh = mesh;
         _config = config;
         _endpoints = endpoints;
         _clients = clients;
         _gatewayNamespace = gatewayNamespace;
         _diagnostics = diagnostics;
-        _policies = new TrafficPolicyCompiler(config, gatewayNamespace, diagnostics, clients.ServesIstioMutual);
+        _policies = new TrafficPolicyCompiler(config, gatewayNamespace, diagnostics);
     }
 
     /// <summary>Every cluster a route refers to, by name.</summary>
@@ -74,18 +78,52 @@ public sealed class ClusterResolver
             .Where(e => subsetLabels is null || subsetLabels.All(l => e.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
             .ToArray();
         var rule = string.IsNullOrEmpty(subset) ? RulesFor(host).FirstOrDefault() : FindSubset(host, subset)?.Rule;
-        var policy = _policies.Compile(rule, subset, resolvedPort);
+        var policy = _policies.Compile(rule, subset, resolvedPort, out var tls);
+        var (endpoints, meshClient) = ApplyMeshTls(name, selected, rule, tls, owner, fieldPath);
         var cluster = new Cluster
         {
             Name = name,
             Host = host,
             Port = resolvedPort,
             Subset = subset,
-            Endpoints = selected,
-            Runtime = _clients.Get(name, host, resolvedPort, selected, policy),
+            Endpoints = endpoints,
+            Runtime = _clients.Get(name, host, resolvedPort, endpoints, policy, meshClient),
         };
         _clusters[name] = cluster;
         return (cluster, resolvedPort);
+    }
+
+    // Istio mutual TLS toward the cluster's endpoints (DestinationRule ISTIO_MUTUAL after Istio's subset and port
+    // merge, or auto mTLS to sidecars when no tls is set): those endpoints are reached over https with the gateway's
+    // mesh identity and the cluster gets the mesh's client; otherwise the cluster's own client is used.
+    private (IReadOnlyList<EndpointDefinition> Endpoints, (string, Func<HttpMessageInvoker>)? Client) ApplyMeshTls(string name,
+        EndpointDefinition[] selected, DestinationRule? rule, ClientTlsSettings? tls, Resource owner, string fieldPath)
+    {
+        if (!selected.Any(e => MeshUpstream.UsesMeshTls(tls, e)))
+        {
+            return (selected, null);
+        }
+
+        if (_mesh is null)
+        {
+            if (_reportedNoMesh.Add(name))
+            {
+                var why = tls is null
+                    ? $"its endpoints are labelled {MeshUpstream.TlsModeLabel}={MeshUpstream.TlsModeIstio} (auto mTLS)"
+                    : $"DestinationRule {rule!.Metadata.Namespace}/{rule.Metadata.Name} says tls.mode ISTIO_MUTUAL";
+                _diagnostics.Add(Security.SecurityCodes.NoMeshIdentity, Severity.Warning, (Resource?)rule ?? owner,
+                    rule is null || tls is null ? fieldPath + ".host" : "spec.trafficPolicy.tls.mode",
+                    $"cluster {name}: {why}, but the gateway has no mesh identity; requests are sent in plain text. " +
+                    "Start it with --mesh-ca <dir> (the folder of the local mesh CA the sidecars use) to speak mutual TLS");
+            }
+
+            return (selected, null);
+        }
+
+        var sans = tls?.SubjectAltNames ?? [];
+        var endpoints = selected.Select(e => MeshUpstream.UsesMeshTls(tls, e) ? MeshUpstream.WithTls(e) : e).ToArray();
+        var mesh = _mesh;
+        return (endpoints, ($"ISTIO_MUTUAL|{string.Join(',', sans)}", () => mesh.CreateClient(sans)));
     }
 
     private Service? FindService(string host)

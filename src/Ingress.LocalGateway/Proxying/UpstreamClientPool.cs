@@ -10,8 +10,8 @@ namespace Ingress.LocalGateway.Proxying;
 /// The running state of every cluster (<see cref="ClusterRuntime"/>: pooled client, balancer, outlier detection,
 /// circuit breakers), kept across reloads while a cluster's endpoints and policy stay the same. Clients follow Envoy:
 /// no proxy, no redirects followed, no cookies, no decompression; TLS toward an endpoint is originated in the connect
-/// step, with the options a <see cref="IUpstreamTlsProvider"/> makes per cluster (SIMPLE and MUTUAL here; ISTIO_MUTUAL
-/// when a provider for it is given).
+/// step, with the options a <see cref="IUpstreamTlsProvider"/> makes per cluster (DestinationRule SIMPLE and MUTUAL).
+/// A cluster reached with the mesh's mutual TLS brings its own client (see <c>Security/Mtls/MeshUpstream</c>).
 /// </summary>
 public sealed class UpstreamClientPool : IDisposable
 {
@@ -20,20 +20,15 @@ public sealed class UpstreamClientPool : IDisposable
     private readonly Dictionary<(string Name, string Key), ClusterRuntime> _runtimes = [];
     private readonly List<ClusterRuntime> _retired = [];
     private readonly Lock _lock = new();
-    private readonly IUpstreamTlsProvider _standardTls;
-    private readonly IUpstreamTlsProvider? _istioMutualTls;
+    private readonly IUpstreamTlsProvider _tls;
     private readonly TimeProvider _time;
 
-    /// <summary>A pool; <paramref name="istioMutualTls"/> serves DestinationRule <c>tls.mode: ISTIO_MUTUAL</c> when given.</summary>
-    public UpstreamClientPool(IUpstreamTlsProvider? istioMutualTls = null, TimeProvider? time = null, IUpstreamTlsProvider? standardTls = null)
+    /// <summary>A pool; <paramref name="tls"/> makes the SIMPLE/MUTUAL client options (<see cref="StandardUpstreamTlsProvider"/> unless given).</summary>
+    public UpstreamClientPool(TimeProvider? time = null, IUpstreamTlsProvider? tls = null)
     {
-        _istioMutualTls = istioMutualTls;
         _time = time ?? TimeProvider.System;
-        _standardTls = standardTls ?? new StandardUpstreamTlsProvider();
+        _tls = tls ?? new StandardUpstreamTlsProvider();
     }
-
-    /// <summary>Whether ISTIO_MUTUAL can be originated (a provider for it was given).</summary>
-    public bool ServesIstioMutual => _istioMutualTls is not null;
 
     /// <summary>Number of clusters currently running.</summary>
     public int Count
@@ -49,17 +44,18 @@ public sealed class UpstreamClientPool : IDisposable
 
     /// <summary>
     /// The running state for a cluster: the existing one when a cluster of that name was built from the same
-    /// endpoints and policy (its ejections and counters carry on), else a new one.
+    /// endpoints and policy (its ejections and counters carry on), else a new one. <paramref name="ownClient"/>
+    /// gives a cluster its own client (the mesh's mutual TLS), named by a key that says what it is.
     /// </summary>
     public ClusterRuntime Get(string clusterName, string serviceHost, int servicePort, IReadOnlyList<EndpointDefinition> endpoints,
-        UpstreamPolicy policy)
+        UpstreamPolicy policy, (string Key, Func<HttpMessageInvoker> Create)? ownClient = null)
     {
-        var key = (clusterName, ClusterRuntime.KeyFor(endpoints, policy));
+        var key = (clusterName, ClusterRuntime.KeyFor(endpoints, policy) + (ownClient is { } own ? "#" + own.Key : ""));
         lock (_lock)
         {
             if (!_runtimes.TryGetValue(key, out var runtime))
             {
-                var client = CreateClient(clusterName, serviceHost, servicePort, policy);
+                var client = ownClient is { } custom ? custom.Create() : CreateClient(clusterName, serviceHost, servicePort, policy);
                 runtime = new ClusterRuntime(clusterName, endpoints, policy, client, _time);
                 _runtimes[key] = runtime;
             }
@@ -111,8 +107,7 @@ public sealed class UpstreamClientPool : IDisposable
             MaxConnectionsPerServer = limits.MaxConnections >= int.MaxValue ? int.MaxValue : (int)Math.Max(1, limits.MaxConnections),
             ActivityHeadersPropagator = null,
         };
-        var provider = policy.Tls?.Mode == UpstreamTlsMode.IstioMutual ? _istioMutualTls : _standardTls;
-        var tls = policy.Tls is { } settings && provider is not null ? (settings, provider) : default;
+        var tls = policy.Tls is { } settings ? (settings, provider: _tls) : default;
         handler.ConnectCallback = async (context, cancellationToken) =>
         {
             var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

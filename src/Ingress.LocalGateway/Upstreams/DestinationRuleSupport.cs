@@ -14,33 +14,33 @@ public static class DestinationRuleSupport
     public const string NoLocalEffectCode = "ING0240";
 
     /// <summary>Reports every rule's unsupported and ineffective fields.</summary>
-    public static void Report(ConfigSet config, CompileDiagnostics diagnostics, bool servesIstioMutual)
+    public static void Report(ConfigSet config, CompileDiagnostics diagnostics)
     {
         foreach (var rule in config.DestinationRules)
         {
             if (rule.Spec.TrafficPolicy is { } top)
             {
-                ReportPolicy(rule, top, "spec.trafficPolicy", diagnostics, servesIstioMutual);
+                ReportPolicy(rule, top, "spec.trafficPolicy", diagnostics);
             }
 
             for (var i = 0; i < rule.Spec.Subsets.Count; i++)
             {
                 if (rule.Spec.Subsets[i].TrafficPolicy is { } policy)
                 {
-                    ReportPolicy(rule, policy, $"spec.subsets[{i}].trafficPolicy", diagnostics, servesIstioMutual);
+                    ReportPolicy(rule, policy, $"spec.subsets[{i}].trafficPolicy", diagnostics);
                 }
             }
         }
     }
 
-    private static void ReportPolicy(DestinationRule rule, TrafficPolicy policy, string path, CompileDiagnostics diagnostics, bool servesIstioMutual)
+    private static void ReportPolicy(DestinationRule rule, TrafficPolicy policy, string path, CompileDiagnostics diagnostics)
     {
-        ReportParts(rule, path, policy.LoadBalancer, policy.ConnectionPool, policy.OutlierDetection, policy.Tls, diagnostics, servesIstioMutual);
+        ReportParts(rule, path, policy.LoadBalancer, policy.ConnectionPool, policy.OutlierDetection, policy.Tls, diagnostics);
         for (var i = 0; i < policy.PortLevelSettings.Count; i++)
         {
             var level = policy.PortLevelSettings[i];
             ReportParts(rule, $"{path}.portLevelSettings[{i}]", level.LoadBalancer, level.ConnectionPool, level.OutlierDetection, level.Tls,
-                diagnostics, servesIstioMutual);
+                diagnostics);
         }
 
         if (policy.Tunnel is not null)
@@ -60,7 +60,7 @@ public static class DestinationRuleSupport
     }
 
     private static void ReportParts(DestinationRule rule, string path, LoadBalancerSettings? lb, ConnectionPoolSettings? pool,
-        OutlierDetection? outlier, ClientTlsSettings? tls, CompileDiagnostics diagnostics, bool servesIstioMutual)
+        OutlierDetection? outlier, ClientTlsSettings? tls, CompileDiagnostics diagnostics)
     {
         if (lb is not null)
         {
@@ -148,11 +148,6 @@ public static class DestinationRuleSupport
         if (tls is not null)
         {
             var at = path + ".tls";
-            if (string.Equals(tls.Mode, "ISTIO_MUTUAL", StringComparison.OrdinalIgnoreCase) && !servesIstioMutual)
-            {
-                diagnostics.Unsupported(rule, at + ".mode", "tls.mode ISTIO_MUTUAL (mesh mTLS toward the destination; requests go in plaintext)");
-            }
-
             if (!string.IsNullOrEmpty(tls.CaCrl))
             {
                 diagnostics.Unsupported(rule, at + ".caCrl", "caCrl (certificate revocation lists are not checked)");

@@ -22,19 +22,21 @@ public sealed class TrafficPolicyCompiler
     private readonly ConfigSet _config;
     private readonly string _gatewayNamespace;
     private readonly CompileDiagnostics _diagnostics;
-    private readonly bool _servesIstioMutual;
 
-    public TrafficPolicyCompiler(ConfigSet config, string gatewayNamespace, CompileDiagnostics diagnostics, bool servesIstioMutual)
+    public TrafficPolicyCompiler(ConfigSet config, string gatewayNamespace, CompileDiagnostics diagnostics)
     {
         _config = config;
         _gatewayNamespace = gatewayNamespace;
         _diagnostics = diagnostics;
-        _servesIstioMutual = servesIstioMutual;
     }
 
-    /// <summary>The policy of the cluster for a port (and subset) of the rule's host; the default without a rule.</summary>
-    public UpstreamPolicy Compile(DestinationRule? rule, string? subset, int port)
+    /// <summary>
+    /// The policy of the cluster for a port (and subset) of the rule's host; the default without a rule.
+    /// <paramref name="tls"/> is the merged <c>tls</c> as written (ISTIO_MUTUAL is served by the mesh identity, not here).
+    /// </summary>
+    public UpstreamPolicy Compile(DestinationRule? rule, string? subset, int port, out ClientTlsSettings? tls)
     {
+        tls = null;
         if (rule is null)
         {
             return UpstreamPolicy.Default;
@@ -54,6 +56,8 @@ public sealed class TrafficPolicyCompiler
         {
             return UpstreamPolicy.Default with { Source = $"{rule.DisplayName}" };
         }
+
+        tls = merged.Tls;
 
         return new UpstreamPolicy
         {
@@ -200,9 +204,8 @@ public sealed class TrafficPolicyCompiler
 
         if (mode == "ISTIO_MUTUAL")
         {
-            return _servesIstioMutual
-                ? new UpstreamTlsSettings { Mode = UpstreamTlsMode.IstioMutual, Sni = NullIfEmpty(tls.Sni), SubjectAltNames = tls.SubjectAltNames }
-                : null;
+            // The gateway's mesh identity serves it (Security/Mtls/MeshUpstream), with its own client.
+            return null;
         }
 
         var mutual = mode == "MUTUAL";

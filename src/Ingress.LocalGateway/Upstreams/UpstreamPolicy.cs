@@ -136,9 +136,6 @@ public enum UpstreamTlsMode
 {
     Simple,
     Mutual,
-
-    /// <summary>Istio's mesh mTLS; served only when the pool has an <see cref="IUpstreamTlsProvider"/> for it.</summary>
-    IstioMutual,
 }
 
 /// <summary>

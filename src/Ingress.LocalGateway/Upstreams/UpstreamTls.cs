@@ -22,8 +22,8 @@ public sealed record UpstreamTlsContext
 }
 
 /// <summary>
-/// Makes the client TLS options for a connection to a cluster's endpoint. The gateway's own provider serves SIMPLE
-/// and MUTUAL; a provider for ISTIO_MUTUAL (the mesh's workload certificate and SPIFFE checks) can be given to
+/// Makes the client TLS options for a connection to a cluster's endpoint (DestinationRule SIMPLE and MUTUAL; the
+/// mesh's ISTIO_MUTUAL has its own client, Security/Mtls/MeshUpstream). Another provider can be given to
 /// <see cref="Proxying.UpstreamClientPool"/>.
 /// </summary>
 public interface IUpstreamTlsProvider
