@@ -54,6 +54,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         var forwarder = _services.GetRequiredService<IHttpForwarder>();
         IRequestStage[] stages =
         [
+            new RequestFramingStage(),
             new EdgeHeadersStage(),
             new Security.Gateway.GatewaySecurityStage(options.NumTrustedProxies),
             new RouteSelectionStage(),
