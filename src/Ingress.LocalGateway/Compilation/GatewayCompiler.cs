@@ -20,8 +20,12 @@ public sealed class GatewayCompiler
     private readonly UpstreamClientPool _clients;
     private readonly TimeProvider _time;
 
-    public GatewayCompiler(GatewayOptions options, UpstreamClientPool clients, TimeProvider? time = null)
+    private readonly Security.Mtls.MeshUpstream? _mesh;
+
+    public GatewayCompiler(GatewayOptions options, UpstreamClientPool clients, TimeProvider? time = null,
+        Security.Mtls.MeshUpstream? mesh = null)
     {
+        _mesh = mesh;
         _options = options;
         _clients = clients;
         _time = time ?? TimeProvider.System;
@@ -31,7 +35,7 @@ public sealed class GatewayCompiler
     public GatewaySnapshot Compile(ConfigSet config, long version = 1, IReadOnlyList<EndpointDefinition>? endpoints = null)
     {
         var diagnostics = new CompileDiagnostics();
-        var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _clients, _options.Namespace, diagnostics);
+        var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _clients, _options.Namespace, diagnostics, _mesh);
         var translator = new RouteTranslator(clusters, diagnostics, _options.Labels, _options.Namespace);
         var virtualServices = SortByCreation(config.VirtualServices).ToList();
         ReportUnsupportedVirtualServiceParts(virtualServices, diagnostics);
@@ -219,7 +223,8 @@ public sealed class GatewayCompiler
                     diagnostics.Unsupported(rule, path + ".outlierDetection", "outlierDetection");
                 }
 
-                if (policy.Tls is not null)
+                // ISTIO_MUTUAL is the mesh's own mutual TLS (ClusterResolver); DISABLE is plain text, as served.
+                if (policy.Tls is not null && policy.Tls.Mode?.ToUpperInvariant() is not ("ISTIO_MUTUAL" or "DISABLE"))
                 {
                     diagnostics.Unsupported(rule, path + ".tls", "upstream TLS");
                 }
