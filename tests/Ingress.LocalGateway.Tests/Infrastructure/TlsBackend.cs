@@ -17,29 +17,42 @@ using Microsoft.Extensions.Logging;
 namespace Ingress.LocalGateway.Tests.Infrastructure;
 
 /// <summary>What an HTTPS backend saw of one request: the TLS handshake and the request line.</summary>
-public sealed record TlsRecordedRequest(string PathAndQuery, string Host, string? Sni, SslProtocols Protocol, string? ClientSubject);
+public sealed record TlsRecordedRequest(string PathAndQuery, string Host, SslProtocols Protocol, string? ClientSubject);
 
 /// <summary>
 /// A real HTTPS backend on 127.0.0.1:0 (Kestrel) with a given server certificate; it can require a client
-/// certificate, and records the SNI, protocol and client certificate of every request.
+/// certificate, and records the SNI of every handshake and the protocol and client certificate of every request.
 /// </summary>
 public sealed class TlsBackend : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<TlsRecordedRequest> _requests = new();
+    private readonly ConcurrentQueue<string?> _serverNames;
 
-    private TlsBackend(WebApplication app) => _app = app;
+    private TlsBackend(WebApplication app, ConcurrentQueue<string?> serverNames)
+    {
+        _app = app;
+        _serverNames = serverNames;
+    }
 
     public int Port { get; private set; }
     public IReadOnlyList<TlsRecordedRequest> Requests => [.. _requests];
+
+    /// <summary>The SNI of every TLS handshake, in order (null when the client sent none).</summary>
+    public IReadOnlyList<string?> ServerNames => [.. _serverNames];
 
     public static async Task<TlsBackend> StartAsync(X509Certificate2 serverCertificate, bool requireClientCertificate = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var serverNames = new ConcurrentQueue<string?>();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(https =>
         {
-            https.ServerCertificate = serverCertificate;
+            https.ServerCertificateSelector = (_, name) =>
+            {
+                serverNames.Enqueue(name);
+                return serverCertificate;
+            };
             if (requireClientCertificate)
             {
                 https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
@@ -47,12 +60,12 @@ public sealed class TlsBackend : IAsyncDisposable
             }
         })));
         var app = builder.Build();
-        var backend = new TlsBackend(app);
+        var backend = new TlsBackend(app, serverNames);
         app.Run(async context =>
         {
             var tls = context.Features.Get<ITlsHandshakeFeature>();
             var raw = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
-            backend._requests.Enqueue(new TlsRecordedRequest(raw, context.Request.Headers.Host.ToString(), tls?.HostName,
+            backend._requests.Enqueue(new TlsRecordedRequest(raw, context.Request.Headers.Host.ToString(),
                 tls?.Protocol ?? SslProtocols.None, context.Connection.ClientCertificate?.Subject));
             await context.Response.WriteAsync("tls " + raw);
         });

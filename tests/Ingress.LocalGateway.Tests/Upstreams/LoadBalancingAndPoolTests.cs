@@ -350,4 +350,64 @@ public sealed class LoadBalancingAndPoolTests : IAsyncLifetime
         using var third = cluster.TryAcquireRetry();
         Assert.NotNull(third);
     }
+
+    [Fact]
+    public async Task Subset_policy_overrides_the_top_level_one_field_by_field()
+    {
+        await using var gw = await GatewayHarness.StartAsync(
+            GatewayAndRoute.Replace("{destination: {host: svc}}", "{destination: {host: svc, subset: v1}}", StringComparison.Ordinal) + """
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                loadBalancer: {simple: RANDOM}
+                connectionPool: {http: {http2MaxRequests: 5}}
+              subsets:
+              - name: v1
+                labels: {version: v1}
+                trafficPolicy:
+                  loadBalancer: {simple: ROUND_ROBIN}
+            """, _backends.Take(2).Select(b => $"svc.default.svc.cluster.local:80=http://127.0.0.1:{b.Port};version=v1"));
+        var client = gw.Client(80);
+
+        var served = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            served.Add((await BodyOf(client, "/subset")).Split(' ')[0]);
+        }
+
+        Assert.Equal(2, served.Take(2).Distinct().Count());
+        Assert.Equal(served.Take(2).Concat(served.Take(2)).Concat(served.Take(2)), served);
+        var policy = gw.Host.Snapshots.Current.Clusters["outbound|80|v1|svc.default.svc.cluster.local"].Policy;
+        Assert.Equal(LoadBalancerKind.RoundRobin, policy.LoadBalancer);
+        Assert.Equal(5, policy.Limits.MaxRequests);
+    }
+
+    [Fact]
+    public async Task Unsupported_and_ineffective_load_balancer_fields_are_reported_with_their_path()
+    {
+        await using var gw = await Start("""
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                loadBalancer:
+                  consistentHash: {httpHeaderName: x-user}
+                  localityLbSetting: {enabled: true}
+            """, 1);
+
+        var findings = gw.Host.Snapshots.Current.Diagnostics;
+
+        Assert.Contains(findings, d => d.Code == "ING0201" && d.FieldPath == "spec.trafficPolicy.loadBalancer.consistentHash"
+            && d.Message.StartsWith("spec.trafficPolicy.loadBalancer.consistentHash: consistentHash (ring hash and Maglev session affinity;", StringComparison.Ordinal)
+            && d.Message.EndsWith("is not supported by the local gateway and is left out; see docs/gateway.md", StringComparison.Ordinal));
+        Assert.Contains(findings, d => d.Code == DestinationRuleSupport.NoLocalEffectCode
+            && d.FieldPath == "spec.trafficPolicy.loadBalancer.localityLbSetting"
+            && d.Message == "spec.trafficPolicy.loadBalancer: locality load balancing has no effect locally: every local endpoint is in the gateway's own locality");
+        Assert.Equal("a /still-served", await BodyOf(gw.Client(80), "/still-served"));
+    }
 }
