@@ -42,7 +42,7 @@ public sealed class ForwardingStage : IRequestStage
     {
         var route = request.Route!;
         var action = (ForwardAction)route.Action;
-        var destination = action.Pick();
+        var destination = request.Destination ?? action.Pick();
         request.Destination = destination;
         PrepareUpstreamRequest(request, route, destination, action.Destinations.Count > 1);
         if (destination.Cluster is not { } cluster)
