@@ -28,6 +28,7 @@ public sealed class GatewayTransformer : HttpTransformer
         proxyRequest.Headers.Remove("x-envoy-attempt-count");
         proxyRequest.Headers.TryAddWithoutValidation("x-envoy-attempt-count", request.Attempt.ToString(CultureInfo.InvariantCulture));
         proxyRequest.RequestUri = new Uri(destinationPrefix + request.UpstreamPathAndQuery);
+        request.Trace?.StartUpstreamAttempt(request, proxyRequest);
         request.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
     }
 
@@ -40,6 +41,7 @@ public sealed class GatewayTransformer : HttpTransformer
         {
             if (request.RetriesLeft)
             {
+                request.Trace?.OnUpstreamResponse(proxyResponse);
                 // Envoy's router drops a retriable response and tries again; nothing of it goes downstream.
                 request.RetryableResponse = true;
                 return false;
@@ -54,6 +56,7 @@ public sealed class GatewayTransformer : HttpTransformer
             return copy;
         }
 
+        request.Trace?.OnUpstreamResponse(proxyResponse);
         var elapsed = (long)Stopwatch.GetElapsedTime(request.UpstreamStartTimestamp).TotalMilliseconds;
         request.UpstreamServiceTimeMs = elapsed;
         request.ResponseDetails = "via_upstream";
