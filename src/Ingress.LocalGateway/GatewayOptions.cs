@@ -40,6 +40,16 @@ public sealed record GatewayOptions
     /// </summary>
     public int NumTrustedProxies { get; init; }
 
+    /// <summary>
+    /// The local mesh CA's folder (<c>--mesh-ca</c>): with it the gateway has the identity
+    /// <see cref="MeshIdentity"/> and reaches ISTIO_MUTUAL and sidecar endpoints with mutual TLS; without it such
+    /// endpoints are reached in plain text and a warning says so.
+    /// </summary>
+    public string? MeshCaDirectory { get; init; }
+
+    /// <summary>The SPIFFE identity the gateway presents to mesh workloads.</summary>
+    public string MeshIdentity { get; init; } = Security.Mtls.MeshCa.IngressGatewayIdentity;
+
     /// <summary>Trace export (OTLP); off unless an OTLP endpoint is configured.</summary>
     public Tracing.TracingOptions Tracing { get; init; } = Ingress.LocalGateway.Tracing.TracingOptions.Disabled;
 
