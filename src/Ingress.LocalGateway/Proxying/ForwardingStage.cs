@@ -292,8 +292,12 @@ public sealed class ForwardingStage : IRequestStage
                     return UpstreamFailure.RefusedStream;
                 }
 
-                if (error == ForwarderError.Request && (e is SocketException
-                        || e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }))
+                // Only a connection that was never made is Envoy's connection failure (what connect-failure retries);
+                // one the upstream accepted and then closed is a connection termination.
+                if (error == ForwarderError.Request && (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused
+                        or SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable
+                        or SocketError.HostNotFound or SocketError.AddressNotAvailable or SocketError.NetworkDown }
+                        || e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }))
                 {
                     return UpstreamFailure.ConnectFailure;
                 }
