@@ -56,7 +56,23 @@ public sealed class ForwardingStage : IRequestStage
         var body = ReplayableBody.NotRead;
         if (retry is not null || policies.Mirrors.Count > 0)
         {
-            body = await ReplayableBody.ReadAsync(request.Http, _bufferLimit).ConfigureAwait(false);
+            try
+            {
+                body = await ReplayableBody.ReadAsync(request.Http, _bufferLimit).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException)
+            {
+                // The client's body broke HTTP framing (a bad chunk size): 400 DPE as Envoy's codec answers.
+                await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException && request.Http.RequestAborted.IsCancellationRequested)
+            {
+                request.AddResponseFlag("DC");
+                request.ResponseDetails = "downstream_remote_disconnect";
+                return true;
+            }
+
             if (!body.IsReplayable)
             {
                 // Envoy: "The request payload ... exceeds buffer limit. Give up on the retry/shadow."
@@ -182,6 +198,13 @@ public sealed class ForwardingStage : IRequestStage
                 {
                     request.AddResponseFlag("DC");
                     request.ResponseDetails = "downstream_remote_disconnect";
+                    return;
+                }
+
+                if (error == ForwarderError.RequestBodyClient)
+                {
+                    // The client's body broke HTTP framing (a bad chunk size): the client's fault, 400 DPE as Envoy's codec.
+                    await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
                     return;
                 }
 
