@@ -59,9 +59,9 @@ public sealed class Cluster
     public void ReportOutcome(EndpointDefinition endpoint, int status) => Runtime.Report(endpoint, status);
 
     /// <summary>Tells outlier detection that an attempt failed locally (Envoy counts it as the 5xx it maps to).</summary>
-    public void ReportOutcome(EndpointDefinition endpoint, UpstreamFailure failure) => Runtime.Report(endpoint, failure switch
+    public void ReportOutcome(EndpointDefinition endpoint, LocalOriginFailure failure) => Runtime.Report(endpoint, failure switch
     {
-        UpstreamFailure.Timeout => 504,
+        LocalOriginFailure.Timeout => 504,
         _ => 503,
     });
 
@@ -70,7 +70,7 @@ public sealed class Cluster
 }
 
 /// <summary>How an attempt failed without a response from the endpoint.</summary>
-public enum UpstreamFailure
+public enum LocalOriginFailure
 {
     /// <summary>The connection (or its TLS handshake) could not be made.</summary>
     ConnectFailure,

@@ -121,45 +121,17 @@ public sealed class LoadBalancingAndPoolTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Least_request_avoids_an_endpoint_busy_with_a_request_when_it_draws_both()
+    public void Least_request_takes_the_drawn_endpoint_with_fewer_requests_in_flight_and_the_first_on_a_tie()
     {
-        var release = new TaskCompletionSource();
-        _backends[0].On("/hold", async c =>
-        {
-            await release.Task;
-            await c.Response.WriteAsync("held");
-        });
-        _backends[1].On("/hold", async c =>
-        {
-            await release.Task;
-            await c.Response.WriteAsync("held");
-        });
-        await using var gw = await Start("""
-            apiVersion: networking.istio.io/v1
-            kind: DestinationRule
-            metadata: {name: dr}
-            spec:
-              host: svc
-              trafficPolicy: {loadBalancer: {simple: LEAST_REQUEST}}
-            """, 2);
-        var client = gw.Client(80);
-        var held = client.GetAsync("http://x/hold");
-        await Poll.UntilAsync(() => _backends.Sum(b => b.Requests.Count) == 1);
-        var busy = _backends[0].Requests.Count == 1 ? _backends[0] : _backends[1];
-        var idle = busy == _backends[0] ? _backends[1] : _backends[0];
+        var draws = new Queue<int>([0, 1, 1, 0, 1, 0]);
+        var balancer = LoadBalancer.Create(LoadBalancerKind.LeastRequest, _ => draws.Dequeue());
+        long[] active = [3, 1];
 
-        // With one endpoint busy, two choices land on it only when both draws pick it (1 in 4); a tie can never
-        // go to it. Round robin or a single random draw would split the requests evenly.
-        for (var i = 0; i < 48; i++)
-        {
-            await BodyOf(client, "/free");
-        }
-
-        release.SetResult();
-        using var heldResponse = await held;
-        Assert.Equal("held", await heldResponse.Content.ReadAsStringAsync());
-        Assert.True(idle.Requests.Count > 2 * (busy.Requests.Count - 1),
-            $"idle endpoint got {idle.Requests.Count}, busy endpoint {busy.Requests.Count - 1} of 48");
+        Assert.Equal(1, balancer.Pick([0, 1], i => active[i]));
+        Assert.Equal(1, balancer.Pick([0, 1], i => active[i]));
+        active[0] = 1;
+        Assert.Equal(1, balancer.Pick([0, 1], i => active[i]));
+        Assert.Empty(draws);
     }
 
     [Fact]
