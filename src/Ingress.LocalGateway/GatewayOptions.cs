@@ -1,4 +1,5 @@
 using System.Net;
+using Ingress.LocalGateway.Compilation;
 using Ingress.LocalGateway.Endpoints;
 
 namespace Ingress.LocalGateway;
@@ -39,6 +40,12 @@ public sealed record GatewayOptions
     /// right-most <c>x-forwarded-for</c> entries are trusted when finding the client address (<c>remoteIpBlocks</c>).
     /// </summary>
     public int NumTrustedProxies { get; init; }
+
+    /// <summary>
+    /// Which fields the local gateway does not implement may be left out while the rest is served (<c>--allow-unsupported</c>);
+    /// by default a config using any of them is refused.
+    /// </summary>
+    public UnsupportedFields AllowUnsupported { get; init; } = UnsupportedFields.None;
 
     /// <summary>How long SIGTERM waits for requests in flight before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -195,6 +195,12 @@ public static class LocalSystemHost
             "--listen", $"80=127.0.0.1:{ports.HttpPort}",
             "--admin", $"127.0.0.1:{ports.AdminPort}",
         };
+        if (LocalOverlay.UnsupportedFieldsLeftOut.Count > 0)
+        {
+            arguments.Add("--allow-unsupported");
+            arguments.Add(string.Join(',', LocalOverlay.UnsupportedFieldsLeftOut));
+        }
+
         foreach (var instance in LocalTopology.Services)
         {
             arguments.Add("--endpoint");
