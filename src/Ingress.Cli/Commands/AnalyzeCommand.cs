@@ -18,6 +18,11 @@ public static class AnalyzeCommand
         {
             Description = "List every analyzer with its codes and what it checks, then exit",
         };
+        var local = new Option<bool>("--local")
+        {
+            Description = "Check for a local run too (ingress gateway / ingress up): report what the local gateway " +
+                          "cannot do with this configuration, such as a jwksUri off this machine (ING2012)",
+        };
         var command = new Command(
             "analyze",
             "Check everything given together, like istioctl analyze: all that validate checks, plus what only shows " +
@@ -26,15 +31,16 @@ public static class AnalyzeCommand
             "Exit code 0: clean; 79: findings at or above --failure-threshold; 65: input that cannot be read.");
         options.AddTo(command);
         command.Options.Add(listAnalyzers);
+        command.Options.Add(local);
         command.SetAction(parse => parse.GetValue(listAnalyzers)
             ? List(console)
-            : CheckCommand.Run(options, parse, console, "analyze", Analyze));
+            : CheckCommand.Run(options, parse, console, "analyze", config => Analyze(config, parse.GetValue(local))));
         return command;
     }
 
-    private static IEnumerable<Diagnostic> Analyze(ConfigSet config)
+    private static IEnumerable<Diagnostic> Analyze(ConfigSet config, bool localRun)
     {
-        var context = new AnalysisContext { Config = config };
+        var context = new AnalysisContext { Config = config, LocalRun = localRun };
         return ConfigValidator.Validate(config).Concat(AnalyzerRegistry.All.SelectMany(analyzer => RunOne(analyzer, context)));
     }
 

@@ -16,6 +16,12 @@ public sealed record AnalysisContext
     /// <summary>Istio's root namespace: security policies without a selector here apply to the whole mesh.</summary>
     public string RootNamespace { get; init; } = "istio-system";
 
+    /// <summary>
+    /// True when the configuration is checked for a local run (<c>ingress analyze --local</c>): the checks of what the
+    /// local gateway cannot do with it (a jwksUri off this machine) run too.
+    /// </summary>
+    public bool LocalRun { get; init; }
+
     /// <summary>The time certificates are checked against (expired, not yet valid).</summary>
     public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
 }

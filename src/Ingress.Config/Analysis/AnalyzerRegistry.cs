@@ -34,6 +34,7 @@ public static class AnalyzerRegistry
         new PolicySelectorAnalyzer(),
         new AuthorizationPolicyMatchAnalyzer(),
         new RequestPrincipalAnalyzer(),
+        new JwksUriLocalAnalyzer(),
         new StrictMtlsInjectionAnalyzer(),
         new IssuerReferenceAnalyzer(),
         new CertificateSecretNamespaceAnalyzer(),

@@ -167,6 +167,11 @@ public static class Messages
         "Rule {0} uses {1}, but no RequestAuthentication applies to {2}, so no request carries a verified JWT and {3}.",
         "An AuthorizationPolicy rule depends on a JWT (requestPrincipals or request.auth.*) for workloads that no RequestAuthentication covers.");
 
+    public static readonly MessageType JwksUriNotFetchedLocally = new(
+        "ING2012", "JwksUriNotFetchedLocally", Severity.Warning,
+        "jwksUri {0} of issuer {1} is not on this machine, and the local gateway only fetches keys from http or https URLs on loopback, so in a local run every token of this issuer is refused with 401 \"Jwks remote fetch is failed\".",
+        "In a local run (ingress analyze --local), a RequestAuthentication jwksUri that the local gateway will not fetch: tokens of that issuer are refused locally though they work on a cluster.");
+
     /// <summary>The whole catalogue, ordered by code.</summary>
     public static IReadOnlyList<MessageType> All { get; } =
     [
@@ -180,7 +185,7 @@ public static class Messages
         MatchItemsOred, AcmeHttp01ChallengeNotServed, IssuerNotInCertificateNamespace,
         CertificateSecretNotReadableByGateway, StrictMtlsWithoutSidecar, MixedProtocolsOnPort, DuplicateTlsHostOnPort,
         MutualTlsWithoutCaCertificate, AuthorizationPolicyNeverMatches, AllowNothingPolicy,
-        RequestPrincipalWithoutRequestAuthentication,
+        RequestPrincipalWithoutRequestAuthentication, JwksUriNotFetchedLocally,
     ];
 
     /// <summary>A string quoted as Go's <c>%q</c> prints it, as Istio's templates do.</summary>
