@@ -47,6 +47,9 @@ public sealed record GatewayOptions
     /// </summary>
     public UnsupportedFields AllowUnsupported { get; init; } = UnsupportedFields.None;
 
+    /// <summary>Trace export (OTLP); off unless an OTLP endpoint is configured.</summary>
+    public Tracing.TracingOptions Tracing { get; init; } = Ingress.LocalGateway.Tracing.TracingOptions.Disabled;
+
     /// <summary>How long SIGTERM waits for requests in flight before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

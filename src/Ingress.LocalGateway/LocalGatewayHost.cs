@@ -30,6 +30,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
     private readonly AccessLogWriter? _accessLog;
     private readonly ServiceProvider _services;
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly Tracing.GatewayTracer? _tracer;
     private AdminServer? _admin;
     private ConfigWatcher? _watcher;
     private string _fingerprint = "";
@@ -52,14 +53,20 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
 
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
         var forwarder = _services.GetRequiredService<IHttpForwarder>();
-        IRequestStage[] stages =
+        var stages = new List<IRequestStage> { new EdgeHeadersStage() };
+        if (options.Tracing.Enabled)
+        {
+            _tracer = new Tracing.GatewayTracer(options.Tracing, options);
+            stages.Add(new Tracing.TracingStage(_tracer));
+        }
+
+        stages.AddRange(
         [
-            new EdgeHeadersStage(),
             new Security.Gateway.GatewaySecurityStage(options.NumTrustedProxies),
             new RouteSelectionStage(),
             new LocalActionStage(),
             new ForwardingStage(forwarder),
-        ];
+        ]);
         var pipeline = new RequestPipeline(Snapshots, stages, observers, loggerFactory.CreateLogger<RequestPipeline>());
         _listeners = new ListenerManager(Snapshots, pipeline, loggerFactory, options.DrainTimeout);
     }
@@ -207,6 +214,8 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         await _listeners.DisposeAsync().ConfigureAwait(false);
         await _services.DisposeAsync().ConfigureAwait(false);
+        // Shutting the tracer down exports the spans still batched.
+        _tracer?.Dispose();
         _clients.Dispose();
         _reloadGate.Dispose();
     }

@@ -84,6 +84,8 @@ internal static class GatewayCommand
             .AddFilter("Yarp", LogLevel.Warning)
             .SetMinimumLevel(LogLevel.Information);
         });
+        // Spans are exported only when the standard OTEL_EXPORTER_OTLP_* variables name a collector.
+        options = options with { Tracing = Ingress.LocalGateway.Tracing.TracingOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Namespace) };
         var source = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin);
         await using var host = new LocalGatewayHost(options, source, loggerFactory, output);
         GatewayStartResult started;

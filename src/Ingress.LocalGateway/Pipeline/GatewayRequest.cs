@@ -87,6 +87,9 @@ public sealed class GatewayRequest
     public long BytesReceived { get; set; }
     public long BytesSent { get; set; }
 
+    /// <summary>The request's trace spans when tracing is on and the request is traced, else null.</summary>
+    public Tracing.RequestTrace? Trace { get; set; }
+
     /// <summary>The trace span name (the route's decorator, else <c>egress &lt;Host&gt;</c>).</summary>
     public string Operation => Route?.Operation ?? "egress " + Authority;
 

@@ -65,6 +65,7 @@ public sealed partial class RequestPipeline
         {
             request.BytesReceived = requestBody.Count;
             request.BytesSent = responseBody.Count;
+            request.Trace?.Finish(request);
             Report(request);
         }
     }

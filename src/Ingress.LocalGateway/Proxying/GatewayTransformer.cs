@@ -28,6 +28,7 @@ public sealed class GatewayTransformer : HttpTransformer
         proxyRequest.Headers.Remove("x-envoy-attempt-count");
         proxyRequest.Headers.TryAddWithoutValidation("x-envoy-attempt-count", request.Attempt.ToString(CultureInfo.InvariantCulture));
         proxyRequest.RequestUri = new Uri(destinationPrefix + request.UpstreamPathAndQuery);
+        request.Trace?.StartUpstreamAttempt(request, proxyRequest);
         request.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
     }
 
@@ -42,6 +43,7 @@ public sealed class GatewayTransformer : HttpTransformer
             return copy;
         }
 
+        request.Trace?.OnUpstreamResponse(proxyResponse);
         var elapsed = (long)Stopwatch.GetElapsedTime(request.UpstreamStartTimestamp).TotalMilliseconds;
         request.UpstreamServiceTimeMs = elapsed;
         request.ResponseDetails = "via_upstream";

@@ -6,10 +6,6 @@ namespace Ingress.Cli.Tests.EndToEnd;
 /// </summary>
 internal static class Pending
 {
-    public const string GatewayTracing =
-        "waits for the local gateway's tracing (issue 4: a span per request exported with OTLP, B3 and traceparent " +
-        "injected upstream); without it the chain's trace has no gateway root";
-
     public const string GatewayJwt =
         "waits for RequestAuthentication and AuthorizationPolicy enforcement in the local gateway (the security work)";
 }
