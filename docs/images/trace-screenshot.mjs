@@ -20,7 +20,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
 });
 try {
-  const page = await browser.newPage({ viewport: { width: 1500, height: 720 }, colorScheme: 'light' });
+  const page = await browser.newPage({ viewport: { width: 1500, height: 450 }, colorScheme: 'light' });
   await page.goto(`${dashboard}/traces/detail/${traceId}`, { waitUntil: 'networkidle' });
   // The span rows are rendered over the page's SignalR circuit after the first paint.
   await page.getByText('service2').first().waitFor({ timeout: 30000 });

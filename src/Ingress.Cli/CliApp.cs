@@ -19,6 +19,7 @@ public static class CliApp
             AnalyzeCommand.Create(console),
             UpCommand.Create(),
             GatewayCommand.Create(output, error, stdin),
+            SidecarCommand.Create(output, error, stdin),
             RoutesCommand.Create(output, error, stdin),
         };
         return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });

@@ -42,6 +42,16 @@ public sealed record GatewayOptions
     public int NumTrustedProxies { get; init; }
 
     /// <summary>
+    /// The local mesh CA's folder (<c>--mesh-ca</c>): with it the gateway has the identity
+    /// <see cref="MeshIdentity"/> and reaches ISTIO_MUTUAL and sidecar endpoints with mutual TLS; without it such
+    /// endpoints are reached in plain text and a warning says so.
+    /// </summary>
+    public string? MeshCaDirectory { get; init; }
+
+    /// <summary>The SPIFFE identity the gateway presents to mesh workloads.</summary>
+    public string MeshIdentity { get; init; } = Security.Mtls.MeshCa.IngressGatewayIdentity;
+
+    /// <summary>
     /// Which fields the local gateway does not implement may be left out while the rest is served (<c>--allow-unsupported</c>);
     /// by default a config using any of them is refused.
     /// </summary>

@@ -26,6 +26,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly UpstreamClientPool _clients = new();
     private readonly GatewayCompiler _compiler;
+    private readonly Security.Mtls.MeshUpstream? _mesh;
     private readonly ListenerManager _listeners;
     private readonly AccessLogWriter? _accessLog;
     private readonly ServiceProvider _services;
@@ -42,7 +43,8 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         _source = source;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<LocalGatewayHost>();
-        _compiler = new GatewayCompiler(options, _clients);
+        _mesh = options.MeshCaDirectory is null ? null : new Security.Mtls.MeshUpstream(options.MeshCaDirectory, options.MeshIdentity);
+        _compiler = new GatewayCompiler(options, _clients, mesh: _mesh);
         Metrics = new IstioMetrics(options.Namespace, options.Labels);
         var observers = new List<IRequestObserver> { Metrics };
         if (options.AccessLog != AccessLogFormat.Off)
@@ -73,6 +75,9 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
 
     /// <summary>The snapshot being served.</summary>
     public SnapshotHolder Snapshots { get; } = new();
+
+    /// <summary>The certificate the gateway presents to mesh workloads, or null without <c>--mesh-ca</c>.</summary>
+    public Security.Mtls.WorkloadCertificate? MeshCertificate => _mesh?.Identity;
 
     /// <summary>The request metrics.</summary>
     public IstioMetrics Metrics { get; }
@@ -217,6 +222,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         // Shutting the tracer down exports the spans still batched.
         _tracer?.Dispose();
         _clients.Dispose();
+        _mesh?.Dispose();
         _reloadGate.Dispose();
     }
 

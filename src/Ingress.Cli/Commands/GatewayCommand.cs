@@ -28,10 +28,16 @@ internal static class GatewayCommand
             DefaultValueFactory = _ => "text",
         };
         accessLog.AcceptOnlyFromAmong("text", "json", "off");
+        var meshCa = new Option<string?>("--mesh-ca")
+        {
+            Description = "the local mesh CA's folder (as given to ingress sidecar): the gateway then reaches ISTIO_MUTUAL and sidecar " +
+                          "endpoints with mutual TLS as spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+        };
         var command = new Command("gateway", "Serve Gateway, VirtualService, DestinationRule and Secret YAML locally with Istio's ingress gateway behaviour.");
         shared.AddTo(command);
         command.Options.Add(admin);
         command.Options.Add(accessLog);
+        command.Options.Add(meshCa);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var errors = new List<string>();
@@ -54,6 +60,7 @@ internal static class GatewayCommand
             options = options with
             {
                 Admin = adminAddress,
+                MeshCaDirectory = string.IsNullOrEmpty(parse.GetValue(meshCa)) ? null : parse.GetValue(meshCa),
                 AccessLog = (parse.GetValue(accessLog) ?? "text") switch
                 {
                     "json" => AccessLogFormat.Json,

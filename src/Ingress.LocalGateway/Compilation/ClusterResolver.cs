@@ -3,6 +3,7 @@ using Ingress.Config.Model;
 using Ingress.LocalGateway.Endpoints;
 using Ingress.LocalGateway.Proxying;
 using Ingress.LocalGateway.Routing;
+using Ingress.LocalGateway.Security.Mtls;
 
 namespace Ingress.LocalGateway.Compilation;
 
@@ -18,11 +19,14 @@ public sealed class ClusterResolver
     private readonly UpstreamClientPool _clients;
     private readonly string _gatewayNamespace;
     private readonly CompileDiagnostics _diagnostics;
+    private readonly MeshUpstream? _mesh;
+    private readonly HashSet<string> _reportedNoMesh = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
 
     public ClusterResolver(ConfigSet config, IReadOnlyList<EndpointDefinition> endpoints, UpstreamClientPool clients,
-        string gatewayNamespace, CompileDiagnostics diagnostics)
+        string gatewayNamespace, CompileDiagnostics diagnostics, MeshUpstream? mesh = null)
     {
+        _mesh = mesh;
         _config = config;
         _endpoints = endpoints;
         _clients = clients;
@@ -69,17 +73,66 @@ public sealed class ClusterResolver
             .Where(e => e.Port == resolvedPort)
             .Where(e => subsetLabels is null || subsetLabels.All(l => e.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
             .ToArray();
+        var (endpoints, client) = ApplyMeshTls(host, subset, name, selected, owner, fieldPath);
         var cluster = new Cluster
         {
             Name = name,
             Host = host,
             Port = resolvedPort,
             Subset = subset,
-            Endpoints = selected,
-            Client = _clients.Get(name),
+            Endpoints = endpoints,
+            Client = client,
         };
         _clusters[name] = cluster;
         return (cluster, resolvedPort);
+    }
+
+    // Istio mutual TLS toward the cluster's endpoints (DestinationRule ISTIO_MUTUAL, or auto mTLS to sidecars): those
+    // endpoints are reached over https with the gateway's mesh identity; the others keep the plain client.
+    private (IReadOnlyList<EndpointDefinition> Endpoints, HttpMessageInvoker Client) ApplyMeshTls(string host, string? subset,
+        string name, EndpointDefinition[] selected, Resource owner, string fieldPath)
+    {
+        var (rule, tls) = FindTls(host, subset);
+        if (!selected.Any(e => MeshUpstream.UsesMeshTls(tls, e)))
+        {
+            return (selected, _clients.Get(name));
+        }
+
+        if (_mesh is null)
+        {
+            if (_reportedNoMesh.Add(name))
+            {
+                var why = tls is null
+                    ? $"its endpoints are labelled {MeshUpstream.TlsModeLabel}={MeshUpstream.TlsModeIstio} (auto mTLS)"
+                    : $"DestinationRule {rule!.Metadata.Namespace}/{rule.Metadata.Name} says tls.mode ISTIO_MUTUAL";
+                _diagnostics.Add(Security.SecurityCodes.NoMeshIdentity, Severity.Warning, (Resource?)rule ?? owner, rule is null ? fieldPath + ".host" : "spec.trafficPolicy.tls.mode",
+                    $"cluster {name}: {why}, but the gateway has no mesh identity; requests are sent in plain text. " +
+                    "Start it with --mesh-ca <dir> (the folder of the local mesh CA the sidecars use) to speak mutual TLS");
+            }
+
+            return (selected, _clients.Get(name));
+        }
+
+        var sans = tls?.SubjectAltNames ?? [];
+        var endpoints = selected.Select(e => MeshUpstream.UsesMeshTls(tls, e) ? MeshUpstream.WithTls(e) : e).ToArray();
+        var key = $"{name}|ISTIO_MUTUAL|{string.Join(',', sans)}";
+        return (endpoints, _clients.Get(key, () => _mesh.CreateClient(sans)));
+    }
+
+    // The TLS settings of the DestinationRule for the host: the subset's own traffic policy wins over the rule's.
+    private (DestinationRule? Rule, ClientTlsSettings? Tls) FindTls(string host, string? subset)
+    {
+        var rule = _config.DestinationRules
+            .Where(r => r.Spec.Host is not null && HostNames.ResolveFqdn(r.Spec.Host, r.Metadata.Namespace) == host)
+            .OrderBy(r => r.Metadata.Namespace == _gatewayNamespace ? 0 : 1)
+            .FirstOrDefault();
+        if (rule is null)
+        {
+            return (null, null);
+        }
+
+        var subsetTls = string.IsNullOrEmpty(subset) ? null : rule.Spec.Subsets.FirstOrDefault(s => s.Name == subset)?.TrafficPolicy?.Tls;
+        return (rule, subsetTls ?? rule.Spec.TrafficPolicy?.Tls);
     }
 
     private Service? FindService(string host)

@@ -20,8 +20,12 @@ public sealed class GatewayCompiler
     private readonly UpstreamClientPool _clients;
     private readonly TimeProvider _time;
 
-    public GatewayCompiler(GatewayOptions options, UpstreamClientPool clients, TimeProvider? time = null)
+    private readonly Security.Mtls.MeshUpstream? _mesh;
+
+    public GatewayCompiler(GatewayOptions options, UpstreamClientPool clients, TimeProvider? time = null,
+        Security.Mtls.MeshUpstream? mesh = null)
     {
+        _mesh = mesh;
         _options = options;
         _clients = clients;
         _time = time ?? TimeProvider.System;
@@ -31,7 +35,7 @@ public sealed class GatewayCompiler
     public GatewaySnapshot Compile(ConfigSet config, long version = 1, IReadOnlyList<EndpointDefinition>? endpoints = null)
     {
         var diagnostics = new CompileDiagnostics(_options.AllowUnsupported);
-        var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _clients, _options.Namespace, diagnostics);
+        var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _clients, _options.Namespace, diagnostics, _mesh);
         var translator = new RouteTranslator(clusters, diagnostics, _options.Labels, _options.Namespace);
         var virtualServices = SortByCreation(config.VirtualServices).ToList();
         ReportUnsupportedVirtualServiceParts(virtualServices, diagnostics);
@@ -147,6 +151,7 @@ public sealed class GatewayCompiler
             };
         }
 
+        var tracing = Tracing.TelemetryTracingCompiler.Compile(config, _options, diagnostics);
         return new GatewaySnapshot
         {
             Config = config,
@@ -155,7 +160,8 @@ public sealed class GatewayCompiler
             Diagnostics = Deduplicate(diagnostics.Items),
             Version = version,
             LoadedAt = _time.GetUtcNow(),
-            SamplingPercentage = SamplingFrom(config),
+            Tracing = tracing,
+            SamplingPercentage = tracing.SamplingPercentage,
         };
     }
 
@@ -174,43 +180,6 @@ public sealed class GatewayCompiler
             .OrderBy(r => r.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
             .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
             .ThenBy(r => r.Metadata.Namespace, StringComparer.Ordinal);
-
-    private double SamplingFrom(ConfigSet config)
-    {
-        // Most specific wins: selector matching this gateway in its namespace, then its namespace, then the root.
-        double? root = null, ns = null, selected = null;
-        foreach (var telemetry in config.OfType<Telemetry>())
-        {
-            var percentage = telemetry.Spec.Tracing.Select(t => t.RandomSamplingPercentage).FirstOrDefault(p => p is not null);
-            if (percentage is null)
-            {
-                continue;
-            }
-
-            var selector = telemetry.Spec.Selector?.MatchLabels;
-            if (telemetry.Metadata.Namespace == _options.Namespace && selector is { Count: > 0 })
-            {
-                if (selector.All(l => _options.Labels.TryGetValue(l.Key, out var v) && v == l.Value))
-                {
-                    selected = percentage;
-                }
-            }
-            else if (selector is null or { Count: 0 })
-            {
-                if (telemetry.Metadata.Namespace == "istio-system")
-                {
-                    root ??= percentage;
-                }
-
-                if (telemetry.Metadata.Namespace == _options.Namespace)
-                {
-                    ns = percentage;
-                }
-            }
-        }
-
-        return selected ?? ns ?? root ?? 100.0;
-    }
 
     private static void ReportUnsupportedVirtualServiceParts(IEnumerable<VirtualService> services, CompileDiagnostics diagnostics)
     {
@@ -254,7 +223,8 @@ public sealed class GatewayCompiler
                     diagnostics.Unsupported(rule, path + ".outlierDetection", "outlierDetection");
                 }
 
-                if (policy.Tls is not null)
+                // ISTIO_MUTUAL is the mesh's own mutual TLS (ClusterResolver); DISABLE is plain text, as served.
+                if (policy.Tls is not null && policy.Tls.Mode?.ToUpperInvariant() is not ("ISTIO_MUTUAL" or "DISABLE"))
                 {
                     diagnostics.Unsupported(rule, path + ".tls", "upstream TLS");
                 }

@@ -40,6 +40,9 @@ public sealed class GatewaySnapshot
     /// <summary>When it was compiled.</summary>
     public DateTimeOffset LoadedAt { get; init; }
 
+    /// <summary>The gateway's tracing settings from the Telemetry resources that select it.</summary>
+    public Tracing.TracingPolicy Tracing { get; init; } = Ingress.LocalGateway.Tracing.TracingPolicy.Default;
+
     /// <summary>Trace sampling percentage from the Telemetry resources (100 when none sets it).</summary>
     public double SamplingPercentage { get; init; } = 100;
 }

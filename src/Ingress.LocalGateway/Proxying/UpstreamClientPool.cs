@@ -14,6 +14,10 @@ public sealed class UpstreamClientPool : IDisposable
     /// <summary>The client for a cluster key, created on first use.</summary>
     public HttpMessageInvoker Get(string clusterKey) => _clients.GetOrAdd(clusterKey, static _ => Create());
 
+    /// <summary>The client for a cluster key made by <paramref name="create"/> on first use (a cluster with its own TLS settings).</summary>
+    public HttpMessageInvoker Get(string clusterKey, Func<HttpMessageInvoker> create) =>
+        _clients.GetOrAdd(clusterKey, _ => create());
+
     /// <summary>Number of clients currently pooled.</summary>
     public int Count => _clients.Count;
 

@@ -17,4 +17,7 @@ public static class SecurityCodes
 
     /// <summary>A PeerAuthentication the sidecar cannot apply.</summary>
     public const string InvalidPeerAuthentication = "ING0520";
+
+    /// <summary>Endpoints the gateway should reach with Istio mutual TLS, but it was started without a mesh identity.</summary>
+    public const string NoMeshIdentity = "ING0521";
 }

@@ -13,9 +13,10 @@ public static class RequestIdSampling
     private const int TraceByte = 14;
 
     /// <summary>
-    /// Decides for a request id the gateway generated, returns it with the decision packed, and whether it is traced.
+    /// Decides for a request id the gateway generated (from the id itself, or a random number when
+    /// <paramref name="useRequestId"/> is false), returns it with the decision packed, and whether it is traced.
     /// </summary>
-    public static string Decide(string requestId, double percentage, bool clientTraceId, out bool traced)
+    public static string Decide(string requestId, double percentage, bool clientTraceId, bool useRequestId, out bool traced)
     {
         traced = false;
         if (requestId.Length != 36 || requestId[TraceByte] != '4'
@@ -29,7 +30,7 @@ public static class RequestIdSampling
         {
             status = 'b';
         }
-        else if (head % 10000 < (uint)Math.Round(Math.Clamp(percentage, 0, 100) * 100))
+        else if ((useRequestId ? head : (uint)Random.Shared.Next()) % 10000 < (uint)Math.Round(Math.Clamp(percentage, 0, 100) * 100))
         {
             status = '9';
         }

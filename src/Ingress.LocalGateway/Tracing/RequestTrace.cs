@@ -45,6 +45,16 @@ public sealed class RequestTrace
         _upstream = GatewayTracer.Source.StartActivity("router " + cluster + " egress", ActivityKind.Client, Server.Context);
         _upstreamStatus = 0;
         _upstreamProtocol = null;
+        if (_upstream is { IsAllDataRequested: true } upstream && request.Attempt > 1)
+        {
+            upstream.SetTag("retry.count", (request.Attempt - 1).ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (request.Snapshot.Tracing.DisableContextPropagation)
+        {
+            return;
+        }
+
         var headers = upstreamRequest.Headers;
         foreach (var name in IncomingContextHeaders)
         {
@@ -68,10 +78,6 @@ public sealed class RequestTrace
 
         headers.TryAddWithoutValidation("x-b3-sampled", sampled ? "1" : "0");
         headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-{span.SpanId.ToHexString()}-{(sampled ? "01" : "00")}");
-        if (_upstream is { IsAllDataRequested: true } upstream && request.Attempt > 1)
-        {
-            upstream.SetTag("retry.count", (request.Attempt - 1).ToString(CultureInfo.InvariantCulture));
-        }
     }
 
     /// <summary>Notes the upstream's answer for the attempt's span.</summary>
@@ -146,11 +152,23 @@ public sealed class RequestTrace
             span.SetTag("guid:x-client-trace-id", clientTraceId[0]);
         }
 
-        span.SetTag("istio.canonical_revision", tags.CanonicalRevision);
-        span.SetTag("istio.canonical_service", tags.CanonicalService);
-        span.SetTag("istio.cluster_id", IstioSpanTags.ClusterId);
-        span.SetTag("istio.mesh_id", IstioSpanTags.MeshId);
-        span.SetTag("istio.namespace", tags.Namespace);
+        var policy = request.Snapshot.Tracing;
+        if (policy.IstioTags)
+        {
+            span.SetTag("istio.canonical_revision", tags.CanonicalRevision);
+            span.SetTag("istio.canonical_service", tags.CanonicalService);
+            span.SetTag("istio.cluster_id", IstioSpanTags.ClusterId);
+            span.SetTag("istio.mesh_id", IstioSpanTags.MeshId);
+            span.SetTag("istio.namespace", tags.Namespace);
+        }
+
+        foreach (var custom in policy.CustomTags)
+        {
+            if (custom.ValueFor(headers) is { } value)
+            {
+                span.SetTag(custom.Name, value);
+            }
+        }
         span.SetTag("request_size", request.BytesReceived.ToString(CultureInfo.InvariantCulture));
         span.SetTag("response_size", request.BytesSent.ToString(CultureInfo.InvariantCulture));
         var flags = request.ResponseFlags ?? (http.RequestAborted.IsCancellationRequested ? "DC" : "-");

@@ -17,6 +17,13 @@ public sealed class TracingStage : IRequestStage
     /// <inheritdoc />
     public ValueTask<bool> InvokeAsync(GatewayRequest request)
     {
+        var policy = request.Snapshot.Tracing;
+        if (policy.Disabled)
+        {
+            // disableSpanReporting: Istio gives the proxy no tracing configuration at all.
+            return ValueTask.FromResult(false);
+        }
+
         var headers = request.Http.Request.Headers;
         var incoming = IncomingTraceContext.Read(headers);
         if (incoming.Malformed)
@@ -25,8 +32,8 @@ public sealed class TracingStage : IRequestStage
             return ValueTask.FromResult(false);
         }
 
-        request.RequestId = RequestIdSampling.Decide(request.RequestId, request.Snapshot.SamplingPercentage,
-            headers.ContainsKey("x-client-trace-id"), out var traced);
+        request.RequestId = RequestIdSampling.Decide(request.RequestId, policy.SamplingPercentage,
+            headers.ContainsKey("x-client-trace-id"), policy.UseRequestIdForSampling, out var traced);
         headers["x-request-id"] = request.RequestId;
         request.Trace = _tracer.StartRequest(request, incoming, incoming.Sampled ?? traced);
         return ValueTask.FromResult(false);

@@ -361,6 +361,64 @@ public sealed class TracingTests : IAsyncLifetime
         Assert.Empty(_receiver.Spans);
     }
 
+    [Fact]
+    public async Task Telemetry_custom_tags_enable_istio_tags_and_context_propagation_shape_the_span_and_the_headers()
+    {
+        Environment.SetEnvironmentVariable("INGRESS_TRACING_TEST_REGION", "eu-local");
+        await using var gw = await Start("""
+            ---
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: mesh-default, namespace: istio-system}
+            spec:
+              tracing:
+              - customTags:
+                  env: {literal: {value: dev}}
+                  region: {environment: {name: INGRESS_TRACING_TEST_REGION}}
+                  zone-fallback: {environment: {name: INGRESS_TRACING_TEST_UNSET, defaultValue: none}}
+                  tenant: {header: {name: X-Tenant, defaultValue: anonymous}}
+                  plan: {header: {name: x-plan}}
+                enableIstioTags: false
+                disableContextPropagation: true
+              - match: {mode: SERVER}
+                randomSamplingPercentage: 0
+
+            """);
+
+        await Get(gw, "http://x/api", ("x-tenant", "acme"), ("traceparent", "00-cccccccccccccccccccccccccccccccc-00f067aa0ba902b7-01"));
+
+        var seen = _backend.Last;
+        // No context is injected: the caller's traceparent passes through and no B3 header is added.
+        Assert.Equal("00-cccccccccccccccccccccccccccccccc-00f067aa0ba902b7-01", seen.Header("traceparent"));
+        Assert.Null(seen.Header("x-b3-traceid"));
+        var server = Assert.Single(await TraceOf("cccccccccccccccccccccccccccccccc"), s => s.Kind == 2);
+        Assert.Equal(("dev", "eu-local", "none", "acme", null),
+            (server.Tag("env"), server.Tag("region"), server.Tag("zone-fallback"), server.Tag("tenant"), server.Tag("plan")));
+        Assert.DoesNotContain(server.Attributes.Keys, k => k.StartsWith("istio.", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_gateway_namespaces_Telemetry_can_disable_span_reporting_set_at_the_root()
+    {
+        await using var gw = await Start(Telemetry(100) + """
+            ---
+            apiVersion: telemetry.istio.io/v1
+            kind: Telemetry
+            metadata: {name: quiet, namespace: istio-system}
+            spec:
+              selector: {matchLabels: {istio: ingressgateway}}
+              tracing:
+              - disableSpanReporting: true
+
+            """);
+
+        await Get(gw, "http://x/api");
+
+        var seen = _backend.Last;
+        Assert.Null(seen.Header("x-b3-traceid"));
+        Assert.Equal('4', seen.Header("x-request-id")![14]);
+    }
+
     private static string Telemetry(double percentage) => $"""
         ---
         apiVersion: telemetry.istio.io/v1

@@ -70,8 +70,8 @@ public sealed class MeshCa : IDisposable
         return new MeshCa(rootCert, rootKey, directory);
     }
 
-    /// <summary>Issues a workload certificate for a SPIFFE id, valid from now for <paramref name="lifetime"/>.</summary>
-    public X509Certificate2 Issue(string spiffeId, TimeSpan lifetime)
+    /// <summary>Issues a workload certificate for a SPIFFE id, valid from <paramref name="now"/> (default: now) for <paramref name="lifetime"/>.</summary>
+    public X509Certificate2 Issue(string spiffeId, TimeSpan lifetime, DateTimeOffset? now = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("", key, HashAlgorithmName.SHA256);
@@ -80,16 +80,16 @@ public sealed class MeshCa : IDisposable
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid("1.3.6.1.5.5.7.3.1"), new Oid("1.3.6.1.5.5.7.3.2")], false));
         request.CertificateExtensions.Add(UriSan(spiffeId));
-        var now = DateTimeOffset.UtcNow;
+        var start = now ?? DateTimeOffset.UtcNow;
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        var notAfter = now.Add(lifetime);
+        var notAfter = start.Add(lifetime);
         if (notAfter > Root.NotAfter)
         {
             notAfter = Root.NotAfter;
         }
 
-        using var signed = request.Create(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), now.AddMinutes(-1), notAfter, serial);
+        using var signed = request.Create(Root.SubjectName, X509SignatureGenerator.CreateForECDsa(_key), start.AddMinutes(-1), notAfter, serial);
         using var withKey = signed.CopyWithPrivateKey(key);
 
         // Round-trip through PKCS#12 so the key is usable for TLS server authentication on every platform.

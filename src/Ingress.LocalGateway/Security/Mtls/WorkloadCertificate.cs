@@ -19,7 +19,7 @@ public sealed class WorkloadCertificate
         SpiffeId = spiffeId;
         Lifetime = lifetime;
         _time = time ?? TimeProvider.System;
-        _current = ca.Issue(spiffeId, lifetime);
+        _current = ca.Issue(spiffeId, lifetime, _time.GetUtcNow());
     }
 
     public string SpiffeId { get; }
@@ -42,7 +42,7 @@ public sealed class WorkloadCertificate
                 if (ReferenceEquals(current, _current))
                 {
                     // The old certificate stays valid for connections already using it; it is not disposed here.
-                    _current = _ca.Issue(SpiffeId, Lifetime);
+                    _current = _ca.Issue(SpiffeId, Lifetime, _time.GetUtcNow());
                 }
 
                 return _current;
