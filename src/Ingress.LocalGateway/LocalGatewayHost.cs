@@ -55,7 +55,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
 
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
         var forwarder = _services.GetRequiredService<IHttpForwarder>();
-        var stages = new List<IRequestStage> { new EdgeHeadersStage() };
+        var stages = new List<IRequestStage> { new RequestFramingStage(), new EdgeHeadersStage() };
         if (options.Tracing.Enabled)
         {
             _tracer = new Tracing.GatewayTracer(options.Tracing, options);
@@ -143,6 +143,16 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
                 return new ReloadResult { Outcome = ReloadOutcome.Unchanged };
             }
 
+            var serving = Snapshots.Current;
+            if (!loaded.HasErrors && serving.Listeners.Count > 0 && loaded.Config.Resources.Count == 0)
+            {
+                // A file rewritten in place (truncate, then write) reads empty for a moment; an empty config is valid
+                // but would close every listener, so it is never taken for the user's intent.
+                return Refuse(loaded.Diagnostics, ReloadCodes.EmptyConfig,
+                    $"the config holds no resources (an empty or half-written file?); config version {serving.Version} " +
+                    "keeps serving. To stop serving, stop the gateway");
+            }
+
             var (snapshot, findings) = Compile(loaded);
             if (snapshot is null)
             {
@@ -152,6 +162,13 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
                 }
 
                 return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = findings };
+            }
+
+            if (serving.Listeners.Count > 0 && snapshot.Listeners.Count == 0)
+            {
+                return Refuse(findings, ReloadCodes.NoListeners,
+                    $"the config would remove every listener (no Gateway selecting this gateway's labels has a server); " +
+                    $"config version {serving.Version} keeps serving. To stop serving, stop the gateway");
             }
 
             Log(findings);
@@ -165,6 +182,20 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         {
             _reloadGate.Release();
         }
+    }
+
+    private ReloadResult Refuse(IReadOnlyList<Diagnostic> findings, string code, string message)
+    {
+        var paths = _source.WatchPaths;
+        var refusal = new Diagnostic
+        {
+            Code = code,
+            Severity = Severity.Error,
+            Message = message,
+            Location = paths.Count > 0 ? new Ingress.Config.Model.SourceLocation(string.Join(", ", paths), 0, 0) : Ingress.Config.Model.SourceLocation.None,
+        };
+        LogRefused(_logger, refusal.ToString());
+        return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = [.. findings, refusal] };
     }
 
     private (GatewaySnapshot? Snapshot, IReadOnlyList<Diagnostic> Findings) Compile(ConfigLoadResult loaded)

@@ -19,6 +19,7 @@ public static class LocalReply
     private static readonly byte[] ConnectionTermination = Encoding.UTF8.GetBytes(
         "upstream connect error or disconnect/reset before headers. reset reason: connection termination");
     private static readonly byte[] UpstreamTimeout = Encoding.UTF8.GetBytes("upstream request timeout");
+    private static readonly byte[] BadRequest = Encoding.UTF8.GetBytes("Bad Request");
 
     /// <summary>404 NR: no virtual host or no route matched; empty body.</summary>
     public static Task RouteNotFound(GatewayRequest request) =>
@@ -46,8 +47,16 @@ public static class LocalReply
     public static Task UpstreamTimeoutReply(GatewayRequest request) =>
         WriteAsync(request, StatusCodes.Status504GatewayTimeout, "UT", "upstream_response_timeout", UpstreamTimeout);
 
+    /// <summary>
+    /// 400 DPE: the client broke HTTP/1 framing (Envoy's codec answers <c>Bad Request</c> and closes the connection,
+    /// since what follows on it cannot be trusted to start a new request).
+    /// </summary>
+    public static Task DownstreamProtocolErrorReply(GatewayRequest request, string details) =>
+        WriteAsync(request, StatusCodes.Status400BadRequest, "DPE", details, BadRequest, closeConnection: true);
+
     /// <summary>Writes a local reply: status, flags, details, <c>text/plain</c> body, the route's response headers.</summary>
-    public static async Task WriteAsync(GatewayRequest request, int status, string? flags, string details, byte[] body, string? location = null)
+    public static async Task WriteAsync(GatewayRequest request, int status, string? flags, string details, byte[] body, string? location = null,
+        bool closeConnection = false)
     {
         request.ResponseFlags = flags;
         request.ResponseDetails = details;
@@ -68,6 +77,11 @@ public static class LocalReply
         if (location is not null)
         {
             response.Headers.Location = location;
+        }
+
+        if (closeConnection)
+        {
+            response.Headers.Connection = "close";
         }
 
         response.ContentLength = body.Length;

@@ -111,6 +111,12 @@ public sealed class ForwardingStage : IRequestStage
             return Task.CompletedTask;
         }
 
+        if (error == ForwarderError.RequestBodyClient)
+        {
+            // The client's body broke HTTP framing (a bad chunk size): the client's fault, 400 DPE as Envoy's codec.
+            return LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error");
+        }
+
         if (http.Response.HasStarted)
         {
             request.ResponseFlags = "UR";

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
+using Ingress.Config.Diagnostics;
 using Ingress.Config.Loading;
+using Ingress.Config.Model;
 using Ingress.Config.Validation;
 
 namespace Ingress.LocalGateway.Reload;
@@ -36,9 +38,26 @@ public sealed class FileConfigSource : IConfigSource
         var fingerprint = Fingerprint();
         var result = ConfigLoader.LoadPaths(_paths, _options, _stdin is null ? null : new StringReader(_stdin));
         // What Istio's webhook would reject refuses the config; the validator runs only on what could be read.
-        var findings = result.HasUnreadableInput
+        IReadOnlyList<Diagnostic> findings = result.HasUnreadableInput
             ? result.Diagnostics
             : [.. result.Diagnostics, .. ConfigValidator.Validate(result.Config)];
+        if (_stdin is null && Fingerprint() != fingerprint)
+        {
+            // A writer was still at work (a file rewritten in place is read half-written): what was read is not what
+            // the user wrote. Its next write fires the watcher again, and the settled content is loaded then.
+            findings =
+            [
+                .. findings,
+                new Diagnostic
+                {
+                    Code = ReloadCodes.ChangedWhileReading,
+                    Severity = Severity.Error,
+                    Message = "the config files changed while they were being read; they are read again once the writes are quiet",
+                    Location = new SourceLocation(string.Join(", ", _paths), 0, 0),
+                },
+            ];
+        }
+
         return new ConfigLoadResult { Config = result.Config, Diagnostics = findings, Fingerprint = fingerprint };
     }
 

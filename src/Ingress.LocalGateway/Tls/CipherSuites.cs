@@ -32,6 +32,28 @@ public static class CipherSuites
     ];
 
     /// <summary>
+    /// What Istio's gateway offers under TLS 1.2 when a server sets no <c>cipherSuites</c> (the same six ECDHE
+    /// AEAD suites as Envoy's server default): no CBC suite (LUCKY13) and no static-RSA key exchange. Without it
+    /// the gateway would offer OpenSSL's default list, CBC suites included.
+    /// </summary>
+    public static readonly IReadOnlyList<string> IstioDefault =
+    [
+        "ECDHE-ECDSA-AES256-GCM-SHA384",
+        "ECDHE-RSA-AES256-GCM-SHA384",
+        "ECDHE-ECDSA-AES128-GCM-SHA256",
+        "ECDHE-RSA-AES128-GCM-SHA256",
+        "ECDHE-ECDSA-CHACHA20-POLY1305",
+        "ECDHE-RSA-CHACHA20-POLY1305",
+    ];
+
+    /// <summary>The policy for <see cref="IstioDefault"/> (TLS 1.3 suites included), shared by every server without <c>cipherSuites</c>.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public static CipherSuitesPolicy DefaultPolicy => LazyDefault.Value;
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static readonly Lazy<CipherSuitesPolicy> LazyDefault = new(() => PolicyFor(IstioDefault, out _)!);
+
+    /// <summary>
     /// The policy for the named suites; unknown names are returned in <paramref name="unknown"/> and left out, as
     /// Istio filters them. Null when no known suite remains (the defaults apply).
     /// </summary>

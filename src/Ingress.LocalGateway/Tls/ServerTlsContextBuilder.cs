@@ -90,14 +90,21 @@ public static class ServerTlsContextBuilder
             AllowTlsResume = false,
         };
 
-        if (tls.CipherSuites.Count > 0 && !OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows())
         {
-            options.CipherSuitesPolicy = CipherSuites.PolicyFor(tls.CipherSuites, out var unknown);
-            foreach (var name in unknown)
+            CipherSuitesPolicy? chosen = null;
+            if (tls.CipherSuites.Count > 0)
             {
-                diagnostics.Add("ING0211", Severity.Warning, gateway, fieldPath + ".cipherSuites",
-                    $"cipher suite '{name}' is not known and is left out, as Istio filters unknown suites");
+                chosen = CipherSuites.PolicyFor(tls.CipherSuites, out var unknown);
+                foreach (var name in unknown)
+                {
+                    diagnostics.Add("ING0211", Severity.Warning, gateway, fieldPath + ".cipherSuites",
+                        $"cipher suite '{name}' is not known and is left out, as Istio filters unknown suites");
+                }
             }
+
+            // Istio's default list, not OpenSSL's (which offers CBC suites under TLS 1.2).
+            options.CipherSuitesPolicy = chosen ?? CipherSuites.DefaultPolicy;
         }
 
         if (mode is "MUTUAL" or "OPTIONAL_MUTUAL")

@@ -1,0 +1,188 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Ingress.LocalGateway.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingress.LocalGateway.Tests.Behaviour;
+
+/// <summary>
+/// Requests that break HTTP/1 framing or syntax, sent byte for byte over a real socket: answered 4xx by the gateway
+/// itself (never forwarded, never a 5xx), and the gateway keeps serving.
+/// </summary>
+public sealed class MalformedRequestTests : IAsyncLifetime
+{
+    private RecordingBackend _backend = null!;
+
+    public async Task InitializeAsync() => _backend = await RecordingBackend.StartAsync("backend");
+
+    public async Task DisposeAsync() => await _backend.DisposeAsync();
+
+    private Task<GatewayHarness> StartAsync() => GatewayHarness.StartAsync("""
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: gw, namespace: default}
+        spec:
+          selector: {istio: ingressgateway}
+          servers:
+          - port: {number: 80, name: http, protocol: HTTP}
+            hosts: ["*"]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: vs, namespace: default}
+        spec:
+          hosts: ["*"]
+          gateways: [gw]
+          http: [{route: [{destination: {host: backend}}]}]
+        """, [$"backend.default.svc.cluster.local:80=http://127.0.0.1:{_backend.Port}"]);
+
+    [Fact]
+    public async Task Content_length_with_transfer_encoding_is_refused_400_DPE_closes_the_connection_and_never_reaches_the_backend()
+    {
+        await using var gw = await StartAsync();
+
+        var reply = await RawExchange(gw.Address(80),
+            "POST /smuggle HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n");
+
+        Assert.Equal("HTTP/1.1 400 Bad Request", reply.StatusLine);
+        Assert.Equal("Bad Request", reply.Body);
+        Assert.Equal("close", reply.Header("Connection"));
+        Assert.Equal("istio-envoy", reply.Header("Server"));
+        Assert.Equal("text/plain", reply.Header("Content-Type"));
+        Assert.True(reply.ClosedByServer);
+        Assert.Empty(_backend.Requests);
+        var line = await AccessLogLine(gw, "/smuggle");
+        Assert.Contains("\"POST /smuggle HTTP/1.1\" 400 DPE http1.content_length_and_chunked_not_allowed - \"-\" 0 11 ", line);
+    }
+
+    [Fact]
+    public async Task A_bad_chunk_size_in_the_request_body_is_the_clients_fault_400_DPE_not_503()
+    {
+        await using var gw = await StartAsync();
+
+        var reply = await RawExchange(gw.Address(80),
+            "POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+
+        Assert.Equal("HTTP/1.1 400 Bad Request", reply.StatusLine);
+        Assert.Equal("Bad Request", reply.Body);
+        Assert.Equal("close", reply.Header("Connection"));
+        Assert.True(reply.ClosedByServer);
+        var line = await AccessLogLine(gw, "/chunks");
+        Assert.Contains("\"POST /chunks HTTP/1.1\" 400 DPE http1.codec_error ", line);
+    }
+
+    [Fact]
+    public async Task A_well_formed_chunked_body_is_still_forwarded()
+    {
+        await using var gw = await StartAsync();
+        _backend.On("/echo", async c =>
+        {
+            var body = await new StreamReader(c.Request.Body).ReadToEndAsync();
+            c.Response.ContentLength = body.Length;
+            await c.Response.WriteAsync(body);
+        });
+
+        var reply = await RawExchange(gw.Address(80),
+            "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
+
+        Assert.Equal("HTTP/1.1 200 OK", reply.StatusLine);
+        Assert.Equal("hello world", reply.Body);
+    }
+
+    [Theory]
+    [InlineData("oversized header value", "GET / HTTP/1.1\r\nHost: x\r\nX-Big: {64k}\r\n\r\n", "HTTP/1.1 431 Request Header Fields Too Large")]
+    [InlineData("oversized request target", "GET /{64k} HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 414 URI Too Long")]
+    [InlineData("space inside a header name", "GET / HTTP/1.1\r\nHost: x\r\nBad Name: v\r\n\r\n", "HTTP/1.1 400 Bad Request")]
+    [InlineData("bare CR inside a header value", "GET / HTTP/1.1\r\nHost: x\r\nX-A: a\rb\r\n\r\n", "HTTP/1.1 400 Bad Request")]
+    [InlineData("NUL in the request target", "GET /a\0b HTTP/1.1\r\nHost: x\r\n\r\n", "HTTP/1.1 400 Bad Request")]
+    [InlineData("two different Content-Length values", "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", "HTTP/1.1 400 Bad Request")]
+    [InlineData("Transfer-Encoding that is not chunked", "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n", "HTTP/1.1 400 Bad Request")]
+    [InlineData("unknown HTTP version", "GET / HTTP/1.7\r\nHost: x\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported")]
+    public async Task Malformed_requests_are_answered_4xx_by_the_gateway_and_it_keeps_serving(string name, string request, string statusLine)
+    {
+        await using var gw = await StartAsync();
+
+        var reply = await RawExchange(gw.Address(80), request.Replace("{64k}", new string('a', 64 * 1024), StringComparison.Ordinal));
+
+        Assert.True(statusLine == reply.StatusLine, $"{name}: {reply.StatusLine}");
+        Assert.True(reply.ClosedByServer, name);
+        Assert.Empty(_backend.Requests);
+        Assert.Equal("backend /after", await gw.Client(80).GetStringAsync("http://x/after"));
+    }
+
+    private static async Task<string> AccessLogLine(GatewayHarness gw, string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var line = gw.AccessLog.Lines.FirstOrDefault(l => l.Contains(" " + path + " ", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail($"no access log line for {path}: {string.Join("\n", gw.AccessLog.Lines)}");
+        return "";
+    }
+
+    /// <summary>Sends the bytes as written and reads until the server closes the connection (at most 10 s).</summary>
+    private static async Task<RawReply> RawExchange(IPEndPoint address, string request)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(address);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = new MemoryStream();
+        var buffer = new byte[8192];
+        var closed = false;
+        try
+        {
+            while (true)
+            {
+                var n = await stream.ReadAsync(buffer, timeout.Token);
+                if (n == 0)
+                {
+                    closed = true;
+                    break;
+                }
+
+                received.Write(buffer, 0, n);
+            }
+        }
+        catch (IOException)
+        {
+            closed = true; // reset by the server after its answer
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return RawReply.Parse(Encoding.Latin1.GetString(received.ToArray()), closed);
+    }
+
+    private sealed record RawReply(string StatusLine, IReadOnlyList<(string Name, string Value)> Headers, string Body, bool ClosedByServer)
+    {
+        public string? Header(string name) => Headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).SingleOrDefault();
+
+        public static RawReply Parse(string text, bool closed)
+        {
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            var head = end >= 0 ? text[..end] : text;
+            var lines = head.Split("\r\n");
+            var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2).Select(p => (p[0].Trim(), p[1].Trim())).ToList();
+            var body = end >= 0 ? text[(end + 4)..] : "";
+            var length = headers.Where(h => h.Item1.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Item2, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(-1);
+            if (length >= 0 && body.Length > length)
+            {
+                body = body[..length];
+            }
+
+            return new RawReply(lines[0], headers, body, closed);
+        }
+    }
+}
