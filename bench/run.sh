@@ -13,6 +13,8 @@
 # soak, about 35 minutes). Sections (comma list, default all, in this order):
 #   sat       saturation, HTTP/1.1 keep-alive (wrk) and HTTP/2 (h2load), gateway vs nginx vs HAProxy
 #   profile   our gateway at saturation under dotnet-counters: bytes allocated per request, GCs, contention
+#   alloc     bytes allocated and CPU per request (dotnet-counters), our gateway against another build of it
+#             (INGRESS_BASELINE_BIN=path, e.g. main before a change), alternated A B / B A in one run
 #   rate      fixed 1,000 req/s, 1 KB, TLS, 16 connections (hey -q): CPU s per 1,000 requests, RSS, added latency
 #   scale     1, 1,000 and 10,000 routes: throughput and the reload time of the large config
 #   startup   exec -> /ready 200, exec -> first proxied 200
@@ -21,14 +23,16 @@
 #   drain     SIGTERM to one of two service instances, then to the gateway, under load
 #   tls       testssl against the gateway's HTTPS listener
 #   malformed oversized / bad / conflicting / slow requests against the three proxies
-#   soak      half of saturation for a while, gateway RSS sampled
+#   soak      half of saturation for a while (--soak SECONDS sets how long; SOAK_RPS=N the rate when sat is not
+#             run), gateway RSS sampled
 # The whole script is one block, so bash parses all of it before running any of it: editing this file while a run
 # is going on cannot change what that run does.
 {
 set -uo pipefail
 
 MODE=standard
-SECTIONS="sat,profile,rate,scale,startup,service,reload,drain,tls,malformed,soak"
+SECTIONS="sat,profile,alloc,rate,scale,startup,service,reload,drain,tls,malformed,soak"
+SOAK_OVERRIDE=
 INSTALL=1
 BUILD=1
 while [ $# -gt 0 ]; do
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --sections) SECTIONS="$2"; shift ;;
     --skip-install) INSTALL=0 ;;
     --skip-build) BUILD=0 ;;
+    --soak) SOAK_OVERRIDE="$2"; shift ;;
     -h|--help) sed -n '2,/^# The whole script/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -49,6 +54,8 @@ case "$MODE" in
   standard) WARMUP=30; DUR=7;  ROUNDS=2; RATE_DUR=8;  RELY_DUR=60; SOAK=60;  SLOW=40; STARTUP_RUNS=5; SCALE_SIZES="1 1000 10000" ;;
   full)     WARMUP=60; DUR=20; ROUNDS=3; RATE_DUR=30; RELY_DUR=60; SOAK=600; SLOW=40; STARTUP_RUNS=10; SCALE_SIZES="1 1000 10000" ;;
 esac
+# --soak SECONDS: the soak's length whatever the mode (e.g. the 10-minute soak in a standard run).
+[ -n "$SOAK_OVERRIDE" ] && SOAK="$SOAK_OVERRIDE"
 RELOADS=50
 ROTATIONS=5
 HOST=httpsserver.kuopenx.io
@@ -131,7 +138,8 @@ to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v
 say "ingress bench, mode=$MODE, sections=$SECTIONS, results in $OUT"
 {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "command: bash bench/run.sh $([ "$MODE" = standard ] || echo "--$MODE ")--sections $SECTIONS"
+  echo "command: bash bench/run.sh $([ "$MODE" = standard ] || echo "--$MODE ")$([ -n "$SOAK_OVERRIDE" ] && echo "--soak $SOAK_OVERRIDE ")--sections $SECTIONS"
+  [ -n "${INGRESS_BASELINE_BIN:-}" ] && echo "baseline: $INGRESS_BASELINE_BIN"
   echo "commit: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo '(with local changes)')"
   echo "nproc: $(nproc)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -511,6 +519,49 @@ if has profile && command -v dotnet-counters >/dev/null; then
   fi
 fi
 
+if has alloc && command -v dotnet-counters >/dev/null; then
+  # Allocation and CPU per request of the gateway process alone (the load generator and backend are other processes),
+  # against another build of the gateway when INGRESS_BASELINE_BIN is set: the same config, flags and load.
+  alloc_list=(gateway)
+  if [ -n "${INGRESS_BASELINE_BIN:-}" ] && [ -x "$INGRESS_BASELINE_BIN" ]; then
+    free_port; BASE_PORT=$PORT_OUT; free_port; BASE_ADMIN=$PORT_OUT
+    mkdir -p "$WORK/gw-base"; cp "$WORK/gw/config.yaml" "$WORK/gw/secret.yaml" "$WORK/gw-base/"
+    start_bg baseline "$WORK/baseline.log" "$INGRESS_BASELINE_BIN" gateway -f "$WORK/gw-base" --listen "443=127.0.0.1:$BASE_PORT" \
+      --endpoint "$SVC_HOST:80=http://127.0.0.1:$BACKEND_PORT" --admin "127.0.0.1:$BASE_ADMIN" --access-log off
+    BASE_PID=$BG_PID
+    wait_http "https://$HOST:$BASE_PORT/test/hello" 60 && alloc_list=(gateway baseline)
+  fi
+  alloc_url() { [ "$1" = baseline ] && echo "https://$HOST:$BASE_PORT/test/hello" || url_for gateway; }
+  alloc_pid() { [ "$1" = baseline ] && echo "$BASE_PID" || echo "$GW_PID"; }
+  say "== alloc: bytes allocated and CPU per request (wrk -c16, ${DUR}s, dotnet-counters), ${alloc_list[*]}, $ROUNDS rounds"
+  for c in "${alloc_list[@]}"; do warm "$(alloc_url "$c")" $((WARMUP / 2)) 16; done
+  for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    for c in $(order_for_round "${alloc_list[@]}"); do
+      pid=$(alloc_pid "$c"); counters="$OUT/raw/alloc-$c-r$ROUND-counters.csv"; rm -f "$counters"
+      timeout $((DUR + 60)) dotnet-counters collect --process-id "$pid" --counters System.Runtime --format csv -o "$counters" \
+        --duration "00:00:$(printf '%02d' $((DUR + 4)))" > "$WORK/alloc-counters.log" 2>&1 &
+      cpid=$!
+      sleep 2
+      before=$(cpu_ticks "$pid")
+      run_wrk alloc "$c" "$ROUND" "$(alloc_url "$c")" 16 "$DUR"
+      after=$(cpu_ticks "$pid")
+      wait "$cpid"
+      requests=$(awk '/requests in/ {print $1}' "$OUT/raw/alloc-$c-r$ROUND-wrk.txt")
+      if [ -s "$counters" ] && [ "${requests:-0}" -gt 0 ]; then
+        allocated=$(awk -F, 'index($3, "dotnet.gc.heap.total_allocated") == 1 {s += $5} END {printf "%.10g", s}' "$counters")
+        gen0=$(awk -F, 'index($3, "dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen0]") == 1 {s += $5} END {print s + 0}' "$counters")
+        record alloc "$c" "$ROUND" alloc_bytes_per_request "$(awk -v a="$allocated" -v n="$requests" 'BEGIN {printf "%.0f", a / n}')"
+        record alloc "$c" "$ROUND" cpu_ms_per_request "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.4f", t / hz / n * 1000}')"
+        record alloc "$c" "$ROUND" gen0_collections "$gen0"
+        say "  alloc $c r$ROUND: $(awk -v a="$allocated" -v n="$requests" 'BEGIN {printf "%.0f", a / n}') bytes/request, gen0=$gen0"
+      else
+        say "  alloc $c r$ROUND: no counters collected ($(tail -2 "$WORK/alloc-counters.log" | tr '\n' ' '))"
+      fi
+    done
+  done
+  [ -n "${BASE_PID:-}" ] && stop_pid "$BASE_PID"
+fi
+
 if has rate; then
   # hey takes the TLS server name from its Host header (-host); without it, it sends "host:port" as SNI, which an
   # SNI-strict listener (ours, like Envoy's) refuses.
@@ -767,7 +818,10 @@ fi
 
 if has soak; then
   half=$(awk -F'\t' '$1 == "sat" && $2 == "gateway" && $4 == "h1_rps" {s += $5; n++} END {if (n) printf "%d", s / n / 2}' "$TSV")
-  if [ -z "$half" ] || [ "$half" -lt 100 ]; then
+  # SOAK_RPS=N: the rate when this run has no saturation figure (e.g. half of a previous run's, on a subset run).
+  if [ -z "$half" ] && [ -n "${SOAK_RPS:-}" ]; then
+    half=$SOAK_RPS; say "no saturation figure from this run: soak at SOAK_RPS=$half req/s"
+  elif [ -z "$half" ] || [ "$half" -lt 100 ]; then
     half=5000; say "no saturation figure from this run: soak at a fixed $half req/s"
   fi
   say "== soak: ${SOAK}s at $half req/s (half of saturation; h2load --h1 -c16 --rps), gateway RSS every 5 s"

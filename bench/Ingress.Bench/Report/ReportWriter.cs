@@ -31,6 +31,7 @@ public static class ReportWriter
         md.AppendLine("Values are medians across rounds; errors are summed. `×nginx` is the ratio to nginx measured in the same run.").AppendLine();
         Saturation(t, md);
         Profile(t, md);
+        Allocations(t, md);
         Rate(t, md);
         Scale(t, md);
         Startup(t, md);
@@ -80,6 +81,32 @@ public static class ReportWriter
         md.AppendLine($"| {F0(t.Median("profile", "gateway", "h1_rps"))} | {V("cpu_ms_per_request")} | {V("alloc_bytes_per_request")} | " +
                       $"{V("gen0_collections")} / {V("gen1_collections")} / {V("gen2_collections")} | {V("gc_pause_s")} | {V("lock_contentions")} | " +
                       $"{V("exceptions")} | {V("jit_time_s")} | {V("threadpool_threads_max")} |").AppendLine();
+    }
+
+    private static void Allocations(ResultsTable t, StringBuilder md)
+    {
+        if (!t.Has("alloc"))
+        {
+            return;
+        }
+
+        md.AppendLine("### Allocations and CPU per request (our gateway process, `wrk -t2 -c16`, `dotnet-counters`)").AppendLine();
+        md.AppendLine("| build | req/s | bytes allocated per request | × baseline | CPU ms per request | × baseline | gen0 GCs per round |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---|");
+        var baseBytes = t.Median("alloc", "baseline", "alloc_bytes_per_request");
+        var baseCpu = t.Median("alloc", "baseline", "cpu_ms_per_request");
+        foreach (var c in t.Contenders("alloc").OrderBy(c => c == "baseline" ? 1 : 0))
+        {
+            var label = c == "baseline" ? "baseline (`INGRESS_BASELINE_BIN`)" : "this build";
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {F0(t.Median("alloc", c, "h1_rps"))} | {F0(t.Median("alloc", c, "alloc_bytes_per_request"))} | {Ratio(t.Median("alloc", c, "alloc_bytes_per_request"), baseBytes)} | ") +
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{t.Median("alloc", c, "cpu_ms_per_request")?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "—"} | {Ratio(t.Median("alloc", c, "cpu_ms_per_request"), baseCpu)} | {string.Join(", ", t.Texts("alloc", c, "gen0_collections"))} |"));
+        }
+
+        md.AppendLine().AppendLine("Medians of the rounds, alternated (A B, B A). Allocations: the gateway process's `dotnet.gc.heap.total_allocated` " +
+            "over the run divided by the requests wrk completed (TLS, Kestrel, YARP and the gateway's own work together). CPU: " +
+            "utime + stime of the gateway process from `/proc/<pid>/stat`.").AppendLine();
     }
 
     private static void Rate(ResultsTable t, StringBuilder md)
