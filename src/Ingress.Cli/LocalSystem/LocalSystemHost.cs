@@ -49,14 +49,21 @@ public static class LocalSystemHost
         var overlayPath = Path.Combine(configDirectory, "overlay-local.yaml");
         await File.WriteAllTextAsync(overlayPath, overlay.Yaml, cancellationToken).ConfigureAwait(false);
         report($"manifests: {overlay.Source}");
+        var workloads = LocalSidecars.Resolve(LocalSidecars.Load(overlayPath), LocalTopology.Services);
 
         var serviceDll = ServiceBinary.Locate(options.RepositoryRoot, report);
         var logs = Path.Combine(options.StateDirectory, "logs");
         var otlp = dashboard is null ? null : $"http://127.0.0.1:{ports.OtlpGrpcPort}";
 
         var parts = new List<(ChildProcess Part, Uri Ready)>();
+        IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost> sidecars = [];
         try
         {
+            sidecars = await LocalSidecars.StartAsync(overlayPath, options.StateDirectory, workloads, ports, cancellationToken)
+                .ConfigureAwait(false);
+            report($"sidecars: one per service, identities from the mesh CA {StateDirectory.Display(LocalSidecars.MeshCaDirectory(options.StateDirectory))} " +
+                   $"(mTLS {string.Join(", ", sidecars.Select(s => s.State!.PeerAuthentication.Mode.ToString().ToUpperInvariant()).Distinct())})");
+
             if (dashboard is not null)
             {
                 var viewer = ChildProcess.Start(DashboardSpec(dashboard, ports, logs));
@@ -69,7 +76,8 @@ public static class LocalSystemHost
                 parts.Add((part, new Uri($"http://127.0.0.1:{ports.Services[instance.Name]}/readyz")));
             }
 
-            var gateway = ChildProcess.Start(GatewaySpec(overlayPath, secretPath, ports, otlp, logs), echo);
+            var gateway = ChildProcess.Start(GatewaySpec(overlayPath, secretPath, ports, otlp, logs,
+                LocalSidecars.MeshCaDirectory(options.StateDirectory)), echo);
             parts.Add((gateway, new Uri($"http://127.0.0.1:{ports.AdminPort}/ready")));
             report($"starting {string.Join(", ", parts.Select(p => p.Part.Name))} (logs: {StateDirectory.Display(logs)}) ...");
 
@@ -84,11 +92,12 @@ public static class LocalSystemHost
                 overlay.Source,
                 parts.Select(p => p.Part).ToList(),
                 clock.Elapsed,
-                options.StopTimeout);
+                options.StopTimeout,
+                sidecars);
         }
         catch
         {
-            await RunningLocalSystem.StopInOrderAsync(parts.Select(p => p.Part).ToList(), options.StopTimeout).ConfigureAwait(false);
+            await RunningLocalSystem.StopInOrderAsync(parts.Select(p => p.Part).ToList(), options.StopTimeout, sidecars).ConfigureAwait(false);
             throw;
         }
     }
@@ -111,7 +120,7 @@ public static class LocalSystemHost
             Ports.EnsureAvailable(options.DashboardPort, "the trace viewer", "--dashboard-port");
         }
 
-        var free = new Queue<int>(Ports.Free(LocalTopology.Services.Count + 6));
+        var free = new Queue<int>(Ports.Free((LocalTopology.Services.Count * 3) + 6));
         int Pick(int wanted, bool fallBack) =>
             wanted == 0 || (fallBack && !IsAvailable(wanted)) ? free.Dequeue() : wanted;
 
@@ -124,6 +133,9 @@ public static class LocalSystemHost
             OtlpGrpcPort = dashboard ? Pick(options.OtlpGrpcPort, true) : null,
             OtlpHttpPort = dashboard ? Pick(options.OtlpHttpPort, true) : null,
             Services = LocalTopology.Services.ToDictionary(s => s.Name, _ => free.Dequeue(), StringComparer.Ordinal),
+            Sidecars = LocalTopology.Services.ToDictionary(s => s.Name, _ => free.Dequeue(), StringComparer.Ordinal),
+            Outbound = LocalTopology.Services.Where(s => s.Downstream is not null)
+                .ToDictionary(s => s.Name, _ => free.Dequeue(), StringComparer.Ordinal),
         };
     }
 
@@ -166,9 +178,10 @@ public static class LocalSystemHost
             // Nothing balances traffic away from a local process: no need to keep serving after SIGTERM.
             ["Shutdown__DrainDelaySeconds"] = "0",
         };
-        if (instance.Downstream is { } next)
+        if (instance.Downstream is not null)
         {
-            environment["Downstream__Url"] = $"http://127.0.0.1:{ports.Services[next]}";
+            // The call goes to the instance's own sidecar, which carries it to the next link's sidecar with mutual TLS.
+            environment["Downstream__Url"] = $"http://127.0.0.1:{ports.Outbound[instance.Name]}";
         }
 
         AddTelemetry(environment, otlp);
@@ -183,7 +196,8 @@ public static class LocalSystemHost
         };
     }
 
-    private static ChildProcessSpec GatewaySpec(string overlayPath, string secretPath, LocalSystemPorts ports, string? otlp, string logs)
+    private static ChildProcessSpec GatewaySpec(string overlayPath, string secretPath, LocalSystemPorts ports, string? otlp, string logs,
+        string meshCa)
     {
         var tool = typeof(LocalSystemHost).Assembly.Location;
         var arguments = new List<string>
@@ -194,11 +208,14 @@ public static class LocalSystemHost
             "--listen", $"443=127.0.0.1:{ports.HttpsPort}",
             "--listen", $"80=127.0.0.1:{ports.HttpPort}",
             "--admin", $"127.0.0.1:{ports.AdminPort}",
+            "--mesh-ca", meshCa,
         };
         foreach (var instance in LocalTopology.Services)
         {
             arguments.Add("--endpoint");
-            arguments.Add($"{instance.ServiceHost}:{LocalTopology.ServicePort}=http://127.0.0.1:{ports.Services[instance.Name]};version={instance.Version}");
+            // Every endpoint is the instance's sidecar, labelled as Istio's injector labels a pod with a sidecar.
+            arguments.Add($"{instance.ServiceHost}:{LocalTopology.ServicePort}=http://127.0.0.1:{ports.Sidecars[instance.Name]};" +
+                          $"version={instance.Version};{Ingress.LocalGateway.Security.Mtls.MeshUpstream.TlsModeLabel}={Ingress.LocalGateway.Security.Mtls.MeshUpstream.TlsModeIstio}");
         }
 
         var environment = new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = LocalTopology.GatewayServiceName };

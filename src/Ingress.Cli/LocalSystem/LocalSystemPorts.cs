@@ -23,4 +23,10 @@ public sealed record LocalSystemPorts
 
     /// <summary>Each service instance's port, by part name.</summary>
     public required IReadOnlyDictionary<string, int> Services { get; init; }
+
+    /// <summary>Each service instance's sidecar (its inbound listener, what the gateway calls), by part name.</summary>
+    public IReadOnlyDictionary<string, int> Sidecars { get; init; } = new Dictionary<string, int>();
+
+    /// <summary>The outbound listener a chain link calls for its downstream, by part name (links with a downstream only).</summary>
+    public IReadOnlyDictionary<string, int> Outbound { get; init; } = new Dictionary<string, int>();
 }

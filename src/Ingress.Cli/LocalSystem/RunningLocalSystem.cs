@@ -4,6 +4,7 @@ namespace Ingress.Cli.LocalSystem;
 public sealed class RunningLocalSystem : IAsyncDisposable
 {
     private readonly IReadOnlyList<ChildProcess> parts;
+    private readonly IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost> sidecars;
     private readonly TimeSpan stopTimeout;
     private int stopped;
 
@@ -14,8 +15,10 @@ public sealed class RunningLocalSystem : IAsyncDisposable
         string manifestSource,
         IReadOnlyList<ChildProcess> parts,
         TimeSpan startup,
-        TimeSpan stopTimeout)
+        TimeSpan stopTimeout,
+        IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost>? sidecars = null)
     {
+        this.sidecars = sidecars ?? [];
         Ports = ports;
         Certificates = certificates;
         StateDirectory = stateDirectory;
@@ -36,6 +39,12 @@ public sealed class RunningLocalSystem : IAsyncDisposable
 
     /// <summary>Where the manifests came from (kubectl or the committed rendering).</summary>
     public string ManifestSource { get; }
+
+    /// <summary>The local mesh CA's folder (the sidecars' and the gateway's identities come from it).</summary>
+    public string MeshCaDirectory => LocalSidecars.MeshCaDirectory(StateDirectory);
+
+    /// <summary>Each service instance's workload proxy, by part name.</summary>
+    public IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost> Sidecars => sidecars;
 
     /// <summary>How long the start took, from the call to every part being ready.</summary>
     public TimeSpan Startup { get; }
@@ -62,21 +71,29 @@ public sealed class RunningLocalSystem : IAsyncDisposable
 
     /// <summary>Stops every part: the gateway first (no new requests), then the services, then the trace viewer (it receives their last spans).</summary>
     public Task StopAsync() =>
-        Interlocked.Exchange(ref stopped, 1) == 0 ? StopInOrderAsync(parts, stopTimeout) : Task.CompletedTask;
+        Interlocked.Exchange(ref stopped, 1) == 0 ? StopInOrderAsync(parts, stopTimeout, sidecars) : Task.CompletedTask;
 
     /// <summary>Stops the system.</summary>
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
-    internal static async Task StopInOrderAsync(IReadOnlyList<ChildProcess> parts, TimeSpan timeout)
+    internal static async Task StopInOrderAsync(IReadOnlyList<ChildProcess> parts, TimeSpan timeout,
+        IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost>? sidecars = null)
     {
         static int Order(ChildProcess p) => p.Name switch { "gateway" => 0, "dashboard" => 2, _ => 1 };
-        foreach (var wave in parts.GroupBy(Order).OrderBy(g => g.Key))
+        for (var wave = 0; wave <= 2; wave++)
         {
-            await Task.WhenAll(wave.Select(async p =>
+            var stops = parts.Where(p => Order(p) == wave).Select(async p =>
             {
                 await p.StopAsync(timeout).ConfigureAwait(false);
                 await p.DisposeAsync().ConfigureAwait(false);
-            })).ConfigureAwait(false);
+            }).ToList();
+            if (wave == 1)
+            {
+                // The sidecars stop with their services, after the gateway.
+                stops.AddRange((sidecars ?? []).Select(s => s.DisposeAsync().AsTask()));
+            }
+
+            await Task.WhenAll(stops).ConfigureAwait(false);
         }
     }
 }

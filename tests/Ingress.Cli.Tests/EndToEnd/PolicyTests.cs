@@ -7,7 +7,10 @@ using Ingress.Cli.Tests.DeployKit;
 
 namespace Ingress.Cli.Tests.EndToEnd;
 
-/// <summary>The kit's JWT policy on /test/secure, enforced by the gateway `ingress up` starts.</summary>
+/// <summary>
+/// The kit's policies as `ingress up` enforces them: the JWT policy on /test/secure at the gateway, and, at each
+/// service's sidecar, PeerAuthentication STRICT and the AuthorizationPolicies on httpserver.
+/// </summary>
 [Collection(LocalSystemGroup.Name)]
 public sealed class PolicyTests(LocalSystemFixture system)
 {
@@ -51,6 +54,75 @@ public sealed class PolicyTests(LocalSystemFixture system)
         using var response = await client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_plain_text_call_to_any_services_sidecar_is_refused()
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var (name, port) in system.System.Ports.Sidecars)
+        {
+            var refused = await Record.ExceptionAsync(() => client.GetAsync($"http://127.0.0.1:{port}/hello"));
+            Assert.True(refused is HttpRequestException, $"{name}'s sidecar answered a plain-text call");
+        }
+    }
+
+    [Fact]
+    public async Task A_caller_with_another_workload_identity_gets_403_from_httpserver()
+    {
+        using var client = MeshClient("spiffe://cluster.local/ns/httpserver/sa/intruder");
+
+        using var response = await client.GetAsync(Sidecar("httpserver-v1", "/hello"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("RBAC: access denied", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_ingress_gateway_identity_is_let_in_by_httpserver()
+    {
+        using var client = MeshClient("spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account");
+
+        using var response = await client.GetAsync(Sidecar("httpserver-v2", "/hello"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("istio-envoy", response.Headers.Server.ToString());
+    }
+
+    [Fact]
+    public async Task The_monitoring_namespace_may_read_metrics_but_nothing_else()
+    {
+        using var client = MeshClient("spiffe://cluster.local/ns/monitoring/sa/prometheus");
+
+        using var metrics = await client.GetAsync(Sidecar("httpserver-v1", "/metrics"));
+        using var hello = await client.GetAsync(Sidecar("httpserver-v1", "/hello"));
+
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("httpserver_execution_latency_seconds", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, hello.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_chain_links_call_each_other_through_their_sidecars_under_strict()
+    {
+        using var client = system.CreateClient();
+
+        using var response = await client.GetAsync(system.Https("/test/chain"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(5, system.System.Sidecars.Count);
+        Assert.All(system.System.Sidecars, s => Assert.Equal(Ingress.LocalGateway.Security.Mtls.MtlsMode.Strict, s.State!.PeerAuthentication.Mode));
+    }
+
+    private Uri Sidecar(string part, string path) => new($"https://127.0.0.1:{system.System.Ports.Sidecars[part]}{path}");
+
+    // A workload of the same local mesh: a certificate for the identity from the mesh CA `ingress up` created.
+    private HttpClient MeshClient(string spiffeId)
+    {
+        using var ca = Ingress.LocalGateway.Security.Mtls.MeshCa.LoadOrCreate(system.System.MeshCaDirectory);
+        var identity = new Ingress.LocalGateway.Security.Mtls.WorkloadCertificate(ca, spiffeId, TimeSpan.FromHours(1));
+        var root = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Root.RawData);
+        return new HttpClient(Ingress.LocalGateway.Security.Mtls.MeshClientTls.CreateHandler(identity, root)) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
     private static string Sign(RSA key, string issuer, string audience)

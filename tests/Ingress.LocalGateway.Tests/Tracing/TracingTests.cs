@@ -314,6 +314,38 @@ public sealed class TracingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_upstream_that_refuses_the_connection_gives_a_UF_server_span_and_a_router_span_without_status()
+    {
+        int closedPort;
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        await using var gw = await GatewayHarness.StartAsync(Routes, [$"svc.default.svc.cluster.local:80=http://127.0.0.1:{closedPort}"],
+            configure: o => o with
+            {
+                Tracing = new TracingOptions
+                {
+                    Enabled = true, ServiceName = "gw", Endpoint = _receiver.TracesUrl, HttpProtobuf = true,
+                    ExportDelay = TimeSpan.FromMilliseconds(50),
+                },
+            });
+        const string trace = "dddddddddddddddddddddddddddddddd";
+
+        using var response = await Get(gw, "http://x/api", ("traceparent", $"00-{trace}-00f067aa0ba902b7-01"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var spans = await TraceOf(trace);
+        var server = Assert.Single(spans, s => s.Kind == 2);
+        var router = Assert.Single(spans, s => s.Kind == 3);
+        Assert.Equal(("503", "UF", "true", 2), (server.Tag("http.status_code"), server.Tag("response_flags"), server.Tag("error"), server.StatusCode));
+        Assert.Equal(("0", "UF", "true", $"127.0.0.1:{closedPort}", "-"),
+            (router.Tag("http.status_code"), router.Tag("response_flags"), router.Tag("error"), router.Tag("upstream_address"), router.Tag("http.protocol")));
+    }
+
+    [Fact]
     public async Task A_request_with_no_route_is_an_egress_span_with_the_NR_flag_and_no_upstream_span()
     {
         await using var gw = await Start();
