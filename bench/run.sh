@@ -13,8 +13,8 @@
 # soak, about 35 minutes). Sections (comma list, default all, in this order):
 #   sat       saturation, HTTP/1.1 keep-alive (wrk) and HTTP/2 (h2load), gateway vs nginx vs HAProxy
 #   profile   our gateway at saturation under dotnet-counters: bytes allocated per request, GCs, contention
-#   alloc     bytes allocated and CPU per request (dotnet-counters), our gateway against another build of it
-#             (INGRESS_BASELINE_BIN=path, e.g. main before a change), alternated A B / B A in one run
+#   alloc     exact bytes allocated per request by our gateway, in one process (ingress-bench alloc), against
+#             another build of it when INGRESS_BASELINE_BIN=path is set (e.g. main before a change), rounds alternated
 #   rate      fixed 1,000 req/s, 1 KB, TLS, 16 connections (hey -q): CPU s per 1,000 requests, RSS, added latency
 #   scale     1, 1,000 and 10,000 routes: throughput and the reload time of the large config
 #   startup   exec -> /ready 200, exec -> first proxied 200
@@ -519,47 +519,20 @@ if has profile && command -v dotnet-counters >/dev/null; then
   fi
 fi
 
-if has alloc && command -v dotnet-counters >/dev/null; then
-  # Allocation and CPU per request of the gateway process alone (the load generator and backend are other processes),
-  # against another build of the gateway when INGRESS_BASELINE_BIN is set: the same config, flags and load.
-  alloc_list=(gateway)
-  if [ -n "${INGRESS_BASELINE_BIN:-}" ] && [ -x "$INGRESS_BASELINE_BIN" ]; then
-    free_port; BASE_PORT=$PORT_OUT; free_port; BASE_ADMIN=$PORT_OUT
-    mkdir -p "$WORK/gw-base"; cp "$WORK/gw/config.yaml" "$WORK/gw/secret.yaml" "$WORK/gw-base/"
-    start_bg baseline "$WORK/baseline.log" "$INGRESS_BASELINE_BIN" gateway -f "$WORK/gw-base" --listen "443=127.0.0.1:$BASE_PORT" \
-      --endpoint "$SVC_HOST:80=http://127.0.0.1:$BACKEND_PORT" --admin "127.0.0.1:$BASE_ADMIN" --access-log off
-    BASE_PID=$BG_PID
-    wait_http "https://$HOST:$BASE_PORT/test/hello" 60 && alloc_list=(gateway baseline)
-  fi
-  alloc_url() { [ "$1" = baseline ] && echo "https://$HOST:$BASE_PORT/test/hello" || url_for gateway; }
-  alloc_pid() { [ "$1" = baseline ] && echo "$BASE_PID" || echo "$GW_PID"; }
-  say "== alloc: bytes allocated and CPU per request (wrk -c16, ${DUR}s, dotnet-counters), ${alloc_list[*]}, $ROUNDS rounds"
-  for c in "${alloc_list[@]}"; do warm "$(alloc_url "$c")" $((WARMUP / 2)) 16; done
-  for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round "${alloc_list[@]}"); do
-      pid=$(alloc_pid "$c"); counters="$OUT/raw/alloc-$c-r$ROUND-counters.csv"; rm -f "$counters"
-      timeout $((DUR + 60)) dotnet-counters collect --process-id "$pid" --counters System.Runtime --format csv -o "$counters" \
-        --duration "00:00:$(printf '%02d' $((DUR + 4)))" > "$WORK/alloc-counters.log" 2>&1 &
-      cpid=$!
-      sleep 2
-      before=$(cpu_ticks "$pid")
-      run_wrk alloc "$c" "$ROUND" "$(alloc_url "$c")" 16 "$DUR"
-      after=$(cpu_ticks "$pid")
-      wait "$cpid"
-      requests=$(awk '/requests in/ {print $1}' "$OUT/raw/alloc-$c-r$ROUND-wrk.txt")
-      if [ -s "$counters" ] && [ "${requests:-0}" -gt 0 ]; then
-        allocated=$(awk -F, 'index($3, "dotnet.gc.heap.total_allocated") == 1 {s += $5} END {printf "%.10g", s}' "$counters")
-        gen0=$(awk -F, 'index($3, "dotnet.gc.collections ({collection} / 1 sec)[gc.heap.generation=gen0]") == 1 {s += $5} END {print s + 0}' "$counters")
-        record alloc "$c" "$ROUND" alloc_bytes_per_request "$(awk -v a="$allocated" -v n="$requests" 'BEGIN {printf "%.0f", a / n}')"
-        record alloc "$c" "$ROUND" cpu_ms_per_request "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$requests" 'BEGIN {printf "%.4f", t / hz / n * 1000}')"
-        record alloc "$c" "$ROUND" gen0_collections "$gen0"
-        say "  alloc $c r$ROUND: $(awk -v a="$allocated" -v n="$requests" 'BEGIN {printf "%.0f", a / n}') bytes/request, gen0=$gen0"
-      else
-        say "  alloc $c r$ROUND: no counters collected ($(tail -2 "$WORK/alloc-counters.log" | tr '\n' ' '))"
-      fi
+if has alloc; then
+  # Exact bytes allocated per request by the gateway build(s), loaded into one process by ingress-bench (own load
+  # context each) with a backend and a client; the client-and-backend cost is subtracted. Counters sampled from
+  # outside (dotnet-counters) lose intervals on a busy machine; this count does not depend on the load.
+  say "== alloc: bytes allocated per request (in-process, exact)$([ -n "${INGRESS_BASELINE_BIN:-}" ] && echo ", against $INGRESS_BASELINE_BIN")"
+  alloc_args=(--gateway-dir "$(dirname "$INGRESS")" --requests 10000 --rounds "$((ROUNDS + 1))")
+  [ -n "${INGRESS_BASELINE_BIN:-}" ] && alloc_args+=(--baseline-dir "$(dirname "$INGRESS_BASELINE_BIN")")
+  timeout 900 "$BENCH" alloc "${alloc_args[@]}" > "$OUT/raw/alloc-inprocess.txt" 2>&1
+  sed -n 's/^alloc target=\([^ ]*\) round=\([^ ]*\) requests=[^ ]* process_bytes_per_request=\([^ ]*\) gateway_bytes_per_request=\([^ ]*\)$/\1 \2 \3 \4/p' \
+    "$OUT/raw/alloc-inprocess.txt" | while read -r target round process gateway; do
+      record alloc "$target" "$round" process_bytes_per_request "$process"
+      [ "$target" = direct ] || record alloc "$target" "$round" gateway_bytes_per_request "$gateway"
     done
-  done
-  [ -n "${BASE_PID:-}" ] && stop_pid "$BASE_PID"
+  say "  $(grep -c '^alloc ' "$OUT/raw/alloc-inprocess.txt") measurements; $(tail -1 "$OUT/raw/alloc-inprocess.txt")"
 fi
 
 if has rate; then

@@ -90,23 +90,18 @@ public static class ReportWriter
             return;
         }
 
-        md.AppendLine("### Allocations and CPU per request (our gateway process, `wrk -t2 -c16`, `dotnet-counters`)").AppendLine();
-        md.AppendLine("| build | req/s | bytes allocated per request | × baseline | CPU ms per request | × baseline | gen0 GCs per round |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---|");
-        var baseBytes = t.Median("alloc", "baseline", "alloc_bytes_per_request");
-        var baseCpu = t.Median("alloc", "baseline", "cpu_ms_per_request");
-        foreach (var c in t.Contenders("alloc").OrderBy(c => c == "baseline" ? 1 : 0))
+        md.AppendLine("### Bytes allocated per request (`ingress-bench alloc`: exact, in one process, plain HTTP, access log off)").AppendLine();
+        md.AppendLine("| build | per round | median | × baseline |").AppendLine("|---|---|---:|---:|");
+        var baseline = t.Median("alloc", "baseline", "gateway_bytes_per_request");
+        foreach (var c in t.Contenders("alloc").Where(c => c != "direct").OrderBy(c => c == "baseline" ? 1 : 0))
         {
             var label = c == "baseline" ? "baseline (`INGRESS_BASELINE_BIN`)" : "this build";
             md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {F0(t.Median("alloc", c, "h1_rps"))} | {F0(t.Median("alloc", c, "alloc_bytes_per_request"))} | {Ratio(t.Median("alloc", c, "alloc_bytes_per_request"), baseBytes)} | ") +
-                string.Create(CultureInfo.InvariantCulture,
-                    $"{t.Median("alloc", c, "cpu_ms_per_request")?.ToString("0.0000", CultureInfo.InvariantCulture) ?? "—"} | {Ratio(t.Median("alloc", c, "cpu_ms_per_request"), baseCpu)} | {string.Join(", ", t.Texts("alloc", c, "gen0_collections"))} |"));
+                $"| {label} | {string.Join(", ", t.Texts("alloc", c, "gateway_bytes_per_request"))} | {F0(t.Median("alloc", c, "gateway_bytes_per_request"))} | {Ratio(t.Median("alloc", c, "gateway_bytes_per_request"), baseline)} |"));
         }
 
-        md.AppendLine().AppendLine("Medians of the rounds, alternated (A B, B A). Allocations: the gateway process's `dotnet.gc.heap.total_allocated` " +
-            "over the run divided by the requests wrk completed (TLS, Kestrel, YARP and the gateway's own work together). CPU: " +
-            "utime + stime of the gateway process from `/proc/<pid>/stat`.").AppendLine();
+        md.AppendLine().AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"The gateway's share: the process's `GC.GetTotalAllocatedBytes` over 10,000 requests, minus the same requests sent to the backend directly ({F0(t.Median("alloc", "direct", "process_bytes_per_request"))} bytes per request for client and backend).")).AppendLine();
     }
 
     private static void Rate(ResultsTable t, StringBuilder md)
