@@ -41,6 +41,7 @@ public static class ConfigDump
             Endpoints = c.Endpoints.Select(e => new { Address = e.Prefix, e.Labels }),
         }),
         SamplingPercentage = snapshot.SamplingPercentage,
+        Tracing = snapshot.Tracing,
         Diagnostics = snapshot.Diagnostics.Select(d => d.ToString()),
     };
 

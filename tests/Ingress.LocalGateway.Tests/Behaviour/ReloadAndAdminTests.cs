@@ -51,11 +51,17 @@ public sealed class ReloadAndAdminTests
             }
         })).ToArray();
 
+        // The reloads take milliseconds: start them only once the load is flowing, and stop it only after more requests,
+        // so requests really are in flight across the swaps.
+        await Until(() => Task.FromResult(Volatile.Read(ref served) > 0));
         for (var i = 1; i <= 10; i++)
         {
             var result = await gw.ReloadAsync(Yaml("v" + i));
             Assert.Equal(ReloadOutcome.Applied, result.Outcome);
         }
+
+        var afterReloads = Volatile.Read(ref served);
+        await Until(() => Task.FromResult(Volatile.Read(ref served) > afterReloads));
 
         await stop.CancelAsync();
         await Task.WhenAll(load);

@@ -290,6 +290,9 @@ public sealed class TracingTests : IAsyncLifetime
         await Get(gw, "http://x/api");
 
         Assert.Equal("0", _backend.Last.Header("x-b3-sampled"));
+        using var dump = System.Text.Json.JsonDocument.Parse(await gw.Admin().GetStringAsync("/config_dump"));
+        var tracing = dump.RootElement.GetProperty("tracing");
+        Assert.Equal((0.0, false), (tracing.GetProperty("samplingPercentage").GetDouble(), tracing.GetProperty("disabled").GetBoolean()));
     }
 
     [Fact]
