@@ -66,8 +66,10 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         [
             new Security.Gateway.GatewaySecurityStage(options.NumTrustedProxies),
             new RouteSelectionStage(),
+            new Policies.FaultStage(),
+            new Policies.CorsStage(),
             new LocalActionStage(),
-            new ForwardingStage(forwarder),
+            new ForwardingStage(forwarder, new RequestMirror(loggerFactory.CreateLogger<RequestMirror>())),
         ]);
         var pipeline = new RequestPipeline(Snapshots, stages, observers, loggerFactory.CreateLogger<RequestPipeline>(), Metrics,
             countBytes: _accessLog is not null || _tracer is not null);

@@ -18,6 +18,7 @@ public sealed class RouteTranslator
     private readonly CompileDiagnostics _diagnostics;
     private readonly IReadOnlyDictionary<string, string> _gatewayLabels;
     private readonly string _gatewayNamespace;
+    private readonly PolicyCompiler _policies;
 
     public RouteTranslator(ClusterResolver clusters, CompileDiagnostics diagnostics,
         IReadOnlyDictionary<string, string> gatewayLabels, string gatewayNamespace)
@@ -26,6 +27,7 @@ public sealed class RouteTranslator
         _diagnostics = diagnostics;
         _gatewayLabels = gatewayLabels;
         _gatewayNamespace = gatewayNamespace;
+        _policies = new PolicyCompiler(clusters, diagnostics);
     }
 
     /// <summary>The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port.</summary>
@@ -43,6 +45,9 @@ public sealed class RouteTranslator
                 continue;
             }
 
+            // Compiled once per rule (on first use), so a rule with several matches reports its findings once.
+            RoutePolicies? compiled = null;
+            RoutePolicies Policies() => compiled ??= _policies.Compile(vs, rule, rulePath);
             var catchAll = false;
             if (rule.Match.Count == 0)
             {
@@ -51,7 +56,7 @@ public sealed class RouteTranslator
                     continue;
                 }
 
-                var route = TranslateOne(vs, rule, rulePath, null, -1, gatewayPort);
+                var route = TranslateOne(vs, rule, rulePath, null, -1, gatewayPort, Policies);
                 if (route is not null)
                 {
                     routes.Add(route);
@@ -82,7 +87,7 @@ public sealed class RouteTranslator
                         continue;
                     }
 
-                    var route = TranslateOne(vs, rule, rulePath, match, j, gatewayPort);
+                    var route = TranslateOne(vs, rule, rulePath, match, j, gatewayPort, Policies);
                     if (route is null)
                     {
                         continue;
@@ -106,7 +111,8 @@ public sealed class RouteTranslator
         return routes;
     }
 
-    private RouteEntry? TranslateOne(VirtualService vs, HttpRoute rule, string rulePath, HttpMatchRequest? match, int matchIndex, int gatewayPort)
+    private RouteEntry? TranslateOne(VirtualService vs, HttpRoute rule, string rulePath, HttpMatchRequest? match, int matchIndex, int gatewayPort,
+        Func<RoutePolicies> policies)
     {
         var matchPath = matchIndex >= 0 ? $"{rulePath}.match[{matchIndex}]" : rulePath;
         var matcher = match is null ? CatchAllMatcher : CompileMatch(vs, match, matchPath);
@@ -115,7 +121,6 @@ public sealed class RouteTranslator
             return null;
         }
 
-        ReportUnsupportedPolicies(vs, rule, rulePath);
         var name = rule.Name ?? "";
         if (match?.Name is { Length: > 0 } matchName)
         {
@@ -172,7 +177,7 @@ public sealed class RouteTranslator
             ResponseHeaders = HeaderMutation.From(rule.Headers?.Response),
             Rewrite = rewrite,
             Authority = !string.IsNullOrEmpty(rule.Rewrite?.Authority) ? rule.Rewrite!.Authority : HeaderMutation.AuthorityFrom(rule.Headers?.Request),
-            Policies = CompilePolicies(vs, rule, rulePath),
+            Policies = policies(),
         };
     }
 
@@ -425,48 +430,6 @@ public sealed class RouteTranslator
         }
 
         return new ForwardAction { Destinations = destinations, TotalWeight = destinations.Sum(d => d.Weight) };
-    }
-
-    private RoutePolicies CompilePolicies(VirtualService vs, HttpRoute rule, string rulePath)
-    {
-        TimeSpan? timeout = null;
-        if (!string.IsNullOrEmpty(rule.Timeout))
-        {
-            if (Durations.TryParse(rule.Timeout, out var value))
-            {
-                timeout = value == TimeSpan.Zero ? null : value;
-            }
-            else
-            {
-                _diagnostics.Add("ING0224", Severity.Error, vs, rulePath + ".timeout",
-                    $"timeout \"{rule.Timeout}\" is not a duration such as 1s or 250ms");
-            }
-        }
-
-        return timeout is null ? RoutePolicies.None : new RoutePolicies { Timeout = timeout };
-    }
-
-    private void ReportUnsupportedPolicies(VirtualService vs, HttpRoute rule, string rulePath)
-    {
-        if (rule.Retries is not null)
-        {
-            _diagnostics.Unsupported(vs, rulePath + ".retries", "retries");
-        }
-
-        if (rule.Fault is not null)
-        {
-            _diagnostics.Unsupported(vs, rulePath + ".fault", "fault injection");
-        }
-
-        if (rule.Mirror is not null || rule.Mirrors.Count > 0)
-        {
-            _diagnostics.Unsupported(vs, rulePath + (rule.Mirror is not null ? ".mirror" : ".mirrors"), "mirroring");
-        }
-
-        if (rule.CorsPolicy is not null)
-        {
-            _diagnostics.Unsupported(vs, rulePath + ".corsPolicy", "corsPolicy");
-        }
     }
 }
 

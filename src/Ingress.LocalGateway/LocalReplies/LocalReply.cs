@@ -19,6 +19,11 @@ public static class LocalReply
     private static readonly byte[] ConnectionTermination = Encoding.UTF8.GetBytes(
         "upstream connect error or disconnect/reset before headers. reset reason: connection termination");
     private static readonly byte[] UpstreamTimeout = Encoding.UTF8.GetBytes("upstream request timeout");
+    private static readonly byte[] RetriedConnectFailure = Encoding.UTF8.GetBytes(
+        "upstream connect error or disconnect/reset before headers. retried and the latest reset reason: connection failure");
+    private static readonly byte[] RetriedConnectionTermination = Encoding.UTF8.GetBytes(
+        "upstream connect error or disconnect/reset before headers. retried and the latest reset reason: connection termination");
+    private static readonly byte[] FaultAbort = Encoding.UTF8.GetBytes("fault filter abort");
     private static readonly byte[] BadRequest = Encoding.UTF8.GetBytes("Bad Request");
 
     /// <summary>404 NR: no virtual host or no route matched; empty body.</summary>
@@ -33,20 +38,62 @@ public static class LocalReply
     public static Task NoHealthyUpstreamReply(GatewayRequest request) =>
         WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "UH", "no_healthy_upstream", NoHealthyUpstream);
 
-    /// <summary>503 UF: the upstream connection could not be made.</summary>
-    public static Task ConnectFailureReply(GatewayRequest request) =>
+    /// <summary>503 UF: the upstream connection could not be made (Envoy says "retried and the latest" after retries).</summary>
+    public static Task ConnectFailureReply(GatewayRequest request, bool retried = false) =>
         WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "UF",
-            "upstream_reset_before_response_started{connection_failure}", ConnectFailure);
+            "upstream_reset_before_response_started{connection_failure}", retried ? RetriedConnectFailure : ConnectFailure);
 
     /// <summary>503 UC: the upstream closed the connection before answering.</summary>
-    public static Task ConnectionTerminationReply(GatewayRequest request) =>
+    public static Task ConnectionTerminationReply(GatewayRequest request, bool retried = false) =>
         WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "UC",
-            "upstream_reset_before_response_started{connection_termination}", ConnectionTermination);
+            "upstream_reset_before_response_started{connection_termination}", retried ? RetriedConnectionTermination : ConnectionTermination);
 
     /// <summary>504 UT: the route timeout expired.</summary>
     public static Task UpstreamTimeoutReply(GatewayRequest request) =>
         WriteAsync(request, StatusCodes.Status504GatewayTimeout, "UT", "upstream_response_timeout", UpstreamTimeout);
 
+    /// <summary>504 UT: the last attempt's per-try timeout expired.</summary>
+    public static Task PerTryTimeoutReply(GatewayRequest request) =>
+        WriteAsync(request, StatusCodes.Status504GatewayTimeout, "UT", "upstream_per_try_timeout", UpstreamTimeout);
+
+    /// <summary>
+    /// The fault filter's abort (<c>FI</c>, <c>fault filter abort</c>). A gRPC status abort answers HTTP 200; a gRPC
+    /// request gets it as a trailers-only gRPC reply (the HTTP status mapped to a gRPC status when none is given).
+    /// </summary>
+    public static async Task FaultAbortReply(GatewayRequest request, int? httpStatus, int? grpcStatus)
+    {
+        var status = httpStatus ?? StatusCodes.Status200OK;
+        var contentType = request.Http.Request.ContentType;
+        if (contentType is not null && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase))
+        {
+            request.AddResponseFlag("FI");
+            request.ResponseDetails = "fault_filter_abort";
+            var response = request.Http.Response;
+            response.Headers.Clear();
+            response.StatusCode = StatusCodes.Status200OK;
+            response.Headers.Server = ServerHeader;
+            response.ContentType = "application/grpc";
+            response.Headers["grpc-status"] = (grpcStatus ?? GrpcStatusForHttp(status)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.Headers["grpc-message"] = "fault filter abort";
+            response.ContentLength = 0;
+            ApplyRouteResponseHeaders(request);
+            await response.StartAsync(request.Http.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteAsync(request, status, "FI", "fault_filter_abort", FaultAbort).ConfigureAwait(false);
+    }
+
+    // Envoy's Grpc::Utility::httpToGrpcStatus.
+    private static int GrpcStatusForHttp(int status) => status switch
+    {
+        400 => 13,
+        401 => 16,
+        403 => 7,
+        404 => 12,
+        429 or 502 or 503 or 504 => 14,
+        _ => 2,
+    };
     /// <summary>
     /// 400 DPE: the client broke HTTP/1 framing (Envoy's codec answers <c>Bad Request</c> and closes the connection,
     /// since what follows on it cannot be trusted to start a new request).
@@ -58,7 +105,7 @@ public static class LocalReply
     public static async Task WriteAsync(GatewayRequest request, int status, string? flags, string details, byte[] body, string? location = null,
         bool closeConnection = false)
     {
-        request.ResponseFlags = flags;
+        request.AddResponseFlag(flags);
         request.ResponseDetails = details;
         var response = request.Http.Response;
         if (response.HasStarted)
@@ -103,6 +150,15 @@ public static class LocalReply
             return;
         }
 
+        ApplyRouteAndDestination(request, headers, route, destination);
+
+        // The CORS filter's encodeHeaders runs after the router has added the route's response headers.
+        Policies.CorsStage.ApplyResponseHeaders(request);
+    }
+
+    private static void ApplyRouteAndDestination(GatewayRequest request, IHeaderDictionary headers, Routing.RouteEntry route,
+        Routing.WeightedDestination? destination)
+    {
         if (destination is not null && request.Route!.Action is Routing.ForwardAction { Destinations.Count: > 1 })
         {
             // Weighted clusters: the destination's operations first, the route's after (and so winning).

@@ -72,6 +72,21 @@ public sealed class GatewayRequest
     /// <summary>Envoy response flags (<c>NR</c>, <c>UH</c>, <c>UF</c>, …) or null for none.</summary>
     public string? ResponseFlags { get; set; }
 
+    /// <summary>Adds a response flag, keeping Envoy's order (<c>DI,FI</c>, <c>UF,URX</c>, <c>UT,URX</c>).</summary>
+    public void AddResponseFlag(string? flag) => ResponseFlags = ResponseFlagSet.Add(ResponseFlags, flag);
+
+    /// <summary>The allowed Origin latched by the CORS stage (its response headers go on every reply), or null.</summary>
+    public string? CorsOrigin { get; set; }
+
+    /// <summary>The retry policy the current attempt's response is judged by, or null when it is not retried.</summary>
+    public Policies.RetryPolicy? RetryPolicy { get; set; }
+
+    /// <summary>Whether a retriable response of the current attempt may still be retried (retries are left).</summary>
+    public bool RetriesLeft { get; set; }
+
+    /// <summary>Set by the transformer when the attempt's response was retriable and was discarded for a retry.</summary>
+    public bool RetryableResponse { get; set; }
+
     /// <summary>Envoy <c>%RESPONSE_CODE_DETAILS%</c>.</summary>
     public string? ResponseDetails { get; set; }
 

@@ -55,6 +55,12 @@ public sealed class RouteSelectionStage : IRequestStage
         }
 
         request.Route = route;
+        if (route.Action is Routing.ForwardAction forward)
+        {
+            // Envoy resolves the (weighted) cluster with the route, so faults and CORS replies log it too.
+            request.Destination = forward.Pick();
+        }
+
         return false;
     }
 }

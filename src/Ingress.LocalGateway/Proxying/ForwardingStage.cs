@@ -1,16 +1,20 @@
 using System.Net.Sockets;
+using Ingress.LocalGateway.Endpoints;
 using Ingress.LocalGateway.LocalReplies;
 using Ingress.LocalGateway.Pipeline;
+using Ingress.LocalGateway.Policies;
 using Ingress.LocalGateway.Routing;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Ingress.LocalGateway.Proxying;
 
 /// <summary>
-/// Forwards a routed request with YARP's <see cref="IHttpForwarder"/>: picks the weighted destination and an endpoint,
-/// applies the route's header operations, rewrites and authority, enforces the route timeout, and turns upstream
-/// failures into Envoy's local replies (503 NC/UH/UF/UC, 504 UT).
+/// Forwards a routed request with YARP's <see cref="IHttpForwarder"/> as Envoy's router does: picks the weighted
+/// destination, applies the route's header operations, rewrites and authority, sends the mirrors, then tries the
+/// upstream under the route's retry policy (another endpoint each retry when one exists, per-try and route timeouts,
+/// jittered back-off), and turns upstream failures into Envoy's local replies (503 NC/UH/UF/UC, 504 UT, URX).
 /// </summary>
 public sealed class ForwardingStage : IRequestStage
 {
@@ -23,40 +27,67 @@ public sealed class ForwardingStage : IRequestStage
     };
 
     private readonly IHttpForwarder _forwarder;
+    private readonly RequestMirror? _mirror;
+    private readonly int _bufferLimit;
 
-    public ForwardingStage(IHttpForwarder forwarder) => _forwarder = forwarder;
+    public ForwardingStage(IHttpForwarder forwarder, RequestMirror? mirror = null, int bufferLimit = ReplayableBody.DefaultLimit)
+    {
+        _forwarder = forwarder;
+        _mirror = mirror;
+        _bufferLimit = bufferLimit;
+    }
 
     /// <inheritdoc />
     public async ValueTask<bool> InvokeAsync(GatewayRequest request)
     {
         var route = request.Route!;
         var action = (ForwardAction)route.Action;
-        var destination = action.Pick();
+        var destination = request.Destination ?? action.Pick();
         request.Destination = destination;
         PrepareUpstreamRequest(request, route, destination, action.Destinations.Count > 1);
-        if (destination.Cluster is null)
+        if (destination.Cluster is not { } cluster)
         {
             await LocalReply.ClusterNotFound(request).ConfigureAwait(false);
             return true;
         }
 
-        var endpoint = destination.Cluster.PickEndpoint();
-        if (endpoint is null)
+        var policies = route.Policies;
+        var retry = policies.Retry;
+        var body = ReplayableBody.NotRead;
+        if (retry is not null || policies.Mirrors.Count > 0)
         {
-            await LocalReply.NoHealthyUpstreamReply(request).ConfigureAwait(false);
-            return true;
+            try
+            {
+                body = await ReplayableBody.ReadAsync(request.Http, _bufferLimit).ConfigureAwait(false);
+            }
+            catch (BadHttpRequestException)
+            {
+                // The client's body broke HTTP framing (a bad chunk size): 400 DPE as Envoy's codec answers.
+                await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
+                return true;
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException && request.Http.RequestAborted.IsCancellationRequested)
+            {
+                request.AddResponseFlag("DC");
+                request.ResponseDetails = "downstream_remote_disconnect";
+                return true;
+            }
+
+            if (!body.IsReplayable)
+            {
+                // Envoy: "The request payload ... exceeds buffer limit. Give up on the retry/shadow."
+                retry = null;
+            }
         }
 
-        request.Endpoint = endpoint;
-        var timeout = route.Policies.Timeout;
-        using var timeoutSource = timeout is null ? null : new CancellationTokenSource(timeout.Value);
-        var error = await _forwarder.SendAsync(request.Http, endpoint.Prefix, destination.Cluster.Client, RequestConfig,
-            GatewayTransformer.Instance, timeoutSource?.Token ?? CancellationToken.None).ConfigureAwait(false);
-        if (error != ForwarderError.None)
+        using var routeTimeout = policies.Timeout is { } timeout ? new CancellationTokenSource(timeout) : null;
+        var attempt = new AttemptLoop(this, request, cluster, retry, body, routeTimeout);
+        if (body.IsReplayable && policies.Mirrors.Count > 0 && _mirror is not null)
         {
-            await ReportErrorAsync(request, error, timeoutSource?.IsCancellationRequested == true).ConfigureAwait(false);
+            _mirror.Send(request, policies.Mirrors, body, policies.Timeout);
         }
 
+        await attempt.RunAsync().ConfigureAwait(false);
         return true;
     }
 
@@ -88,66 +119,214 @@ public sealed class ForwardingStage : IRequestStage
         }
     }
 
-    private static Task ReportErrorAsync(GatewayRequest request, ForwarderError error, bool timedOut)
+    /// <summary>
+    /// Picks the endpoint of an attempt. With the previous-hosts predicate, a host already tried is re-picked up to the
+    /// host selection limit, after which the last pick is used (Envoy's <c>host_selection_retry_max_attempts</c>).
+    /// </summary>
+    public static EndpointDefinition? PickEndpoint(Cluster cluster, RetryPolicy? retry, IReadOnlyCollection<EndpointDefinition> tried)
     {
-        var http = request.Http;
-        if (timedOut || error == ForwarderError.RequestTimedOut)
+        var endpoint = cluster.PickEndpoint();
+        if (endpoint is null || tried.Count == 0 || retry is not { AvoidPreviousHosts: true })
         {
-            if (http.Response.HasStarted)
+            return endpoint;
+        }
+
+        for (var i = 0; i < retry.HostSelectionMaxAttempts && tried.Contains(endpoint); i++)
+        {
+            endpoint = cluster.PickEndpoint() ?? endpoint;
+        }
+
+        return endpoint;
+    }
+
+    /// <summary>The attempts of one request: the first, then each retry the policy allows.</summary>
+    private sealed class AttemptLoop(ForwardingStage stage, GatewayRequest request, Cluster cluster, RetryPolicy? retry,
+        ReplayableBody body, CancellationTokenSource? routeTimeout)
+    {
+        private readonly List<EndpointDefinition> _tried = [];
+        private int _retries;
+
+        public async Task RunAsync()
+        {
+            var http = request.Http;
+            while (true)
             {
-                request.ResponseFlags = "UT";
-                request.ResponseDetails = "upstream_response_timeout";
+                var endpoint = PickEndpoint(cluster, retry, _tried);
+                if (endpoint is null)
+                {
+                    await LocalReply.NoHealthyUpstreamReply(request).ConfigureAwait(false);
+                    return;
+                }
+
+                _tried.Add(endpoint);
+                request.Endpoint = endpoint;
+                request.Attempt = _retries + 1;
+                request.RetryPolicy = retry;
+                request.RetriesLeft = retry is not null && _retries < retry.NumRetries;
+                request.RetryableResponse = false;
+                body.Rewind(http);
+
+                using var perTry = retry?.PerTryTimeout is { } perTryTimeout ? new CancellationTokenSource(perTryTimeout) : null;
+                using var linked = Link(routeTimeout, perTry);
+                var error = await stage._forwarder.SendAsync(http, endpoint.Prefix, cluster.Client, RequestConfig,
+                    GatewayTransformer.Instance, linked?.Token ?? CancellationToken.None).ConfigureAwait(false);
+                request.RetryPolicy = null;
+                if (error == ForwarderError.None)
+                {
+                    if (!request.RetryableResponse)
+                    {
+                        return;
+                    }
+
+                    // A retriable status: the response was not sent downstream; try again.
+                    if (!await BeforeRetryAsync().ConfigureAwait(false))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (routeTimeout?.IsCancellationRequested == true
+                    || (error == ForwarderError.RequestTimedOut && perTry?.IsCancellationRequested != true))
+                {
+                    await ReportTimeoutAsync(perTry: false).ConfigureAwait(false);
+                    return;
+                }
+
+                if (http.RequestAborted.IsCancellationRequested || (perTry?.IsCancellationRequested != true && IsDownstreamCancel(error)))
+                {
+                    request.AddResponseFlag("DC");
+                    request.ResponseDetails = "downstream_remote_disconnect";
+                    return;
+                }
+
+                if (error == ForwarderError.RequestBodyClient)
+                {
+                    // The client's body broke HTTP framing (a bad chunk size): the client's fault, 400 DPE as Envoy's codec.
+                    await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
+                    return;
+                }
+
+                if (http.Response.HasStarted)
+                {
+                    request.AddResponseFlag(perTry?.IsCancellationRequested == true ? "UT" : "UR");
+                    request.ResponseDetails = perTry?.IsCancellationRequested == true
+                        ? "upstream_per_try_timeout"
+                        : "upstream_reset_after_response_started{remote_reset}";
+                    return;
+                }
+
+                var failure = perTry?.IsCancellationRequested == true ? UpstreamFailure.PerTryTimeout : Classify(http, error);
+                if (retry is not null && retry.RetriesReset(failure))
+                {
+                    if (_retries < retry.NumRetries)
+                    {
+                        if (!await BeforeRetryAsync().ConfigureAwait(false))
+                        {
+                            return;
+                        }
+
+                        continue;
+                    }
+
+                    request.AddResponseFlag("URX");
+                }
+
+                await ReplyAsync(failure).ConfigureAwait(false);
+                return;
+            }
+        }
+
+        // Clears what the failed attempt left on the response, then waits the back-off. False when the route timeout
+        // expired (answered 504) or the client left during the wait.
+        private async Task<bool> BeforeRetryAsync()
+        {
+            var http = request.Http;
+            http.Response.Headers.Clear();
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            if (http.Features.Get<IHttpResponseFeature>() is { } feature)
+            {
+                feature.ReasonPhrase = null;
+            }
+
+            http.Features.Set<IForwarderErrorFeature>(null);
+            request.ResponseDetails = null;
+            request.UpstreamServiceTimeMs = -1;
+            _retries++;
+            try
+            {
+                using var wait = routeTimeout is null
+                    ? CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted)
+                    : CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, routeTimeout.Token);
+                await Task.Delay(retry!.Backoff(_retries), wait.Token).ConfigureAwait(false);
+                return true;
+            }
+            catch (OperationCanceledException) when (routeTimeout?.IsCancellationRequested == true)
+            {
+                await ReportTimeoutAsync(perTry: false).ConfigureAwait(false);
+                return false;
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+        }
+
+        private Task ReportTimeoutAsync(bool perTry)
+        {
+            if (request.Http.Response.HasStarted)
+            {
+                request.AddResponseFlag("UT");
+                request.ResponseDetails = perTry ? "upstream_per_try_timeout" : "upstream_response_timeout";
                 return Task.CompletedTask;
             }
 
-            return LocalReply.UpstreamTimeoutReply(request);
+            return perTry ? LocalReply.PerTryTimeoutReply(request) : LocalReply.UpstreamTimeoutReply(request);
         }
 
-        if (http.RequestAborted.IsCancellationRequested || error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
-                or ForwarderError.ResponseBodyCanceled or ForwarderError.UpgradeRequestCanceled)
+        private Task ReplyAsync(UpstreamFailure failure) => failure switch
         {
-            request.ResponseFlags = "DC";
-            request.ResponseDetails = "downstream_remote_disconnect";
-            return Task.CompletedTask;
-        }
+            UpstreamFailure.PerTryTimeout => ReportTimeoutAsync(perTry: true),
+            UpstreamFailure.ConnectFailure => LocalReply.ConnectFailureReply(request, _retries > 0),
+            _ => LocalReply.ConnectionTerminationReply(request, _retries > 0),
+        };
 
-        if (error == ForwarderError.RequestBodyClient)
-        {
-            // The client's body broke HTTP framing (a bad chunk size): the client's fault, 400 DPE as Envoy's codec.
-            return LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error");
-        }
-
-        if (http.Response.HasStarted)
-        {
-            request.ResponseFlags = "UR";
-            request.ResponseDetails = "upstream_reset_after_response_started{remote_reset}";
-            return Task.CompletedTask;
-        }
-
-        var exception = http.Features.Get<IForwarderErrorFeature>()?.Exception;
-        if (error == ForwarderError.Request && IsConnectFailure(exception))
-        {
-            return LocalReply.ConnectFailureReply(request);
-        }
-
-        return LocalReply.ConnectionTerminationReply(request);
-    }
-
-    private static bool IsConnectFailure(Exception? exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException)
+        private static CancellationTokenSource? Link(CancellationTokenSource? route, CancellationTokenSource? perTry) =>
+            (route, perTry) switch
             {
-                return true;
+                (null, null) => null,
+                (not null, null) => CancellationTokenSource.CreateLinkedTokenSource(route.Token),
+                (null, not null) => CancellationTokenSource.CreateLinkedTokenSource(perTry.Token),
+                _ => CancellationTokenSource.CreateLinkedTokenSource(route.Token, perTry.Token),
+            };
+
+        private static bool IsDownstreamCancel(ForwarderError error) =>
+            error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
+                or ForwarderError.ResponseBodyCanceled or ForwarderError.UpgradeRequestCanceled;
+
+        private static UpstreamFailure Classify(HttpContext http, ForwarderError error)
+        {
+            var exception = http.Features.Get<IForwarderErrorFeature>()?.Exception;
+            for (var e = exception; e is not null; e = e.InnerException)
+            {
+                if (e is HttpProtocolException { ErrorCode: 0x7 })
+                {
+                    return UpstreamFailure.RefusedStream;
+                }
+
+                // Only a connection that was never made is Envoy's connection failure (what connect-failure retries);
+                // one the upstream accepted and then closed is a connection termination.
+                if (error == ForwarderError.Request && (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused
+                        or SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable
+                        or SocketError.HostNotFound or SocketError.AddressNotAvailable or SocketError.NetworkDown }
+                        || e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }))
+                {
+                    return UpstreamFailure.ConnectFailure;
+                }
             }
 
-            if (e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError })
-            {
-                return true;
-            }
+            return UpstreamFailure.ConnectionTermination;
         }
-
-        return false;
     }
 }

@@ -37,6 +37,19 @@ public sealed class GatewayTransformer : HttpTransformer
         CancellationToken cancellationToken)
     {
         var request = httpContext.Features.Get<GatewayRequest>()!;
+        if (proxyResponse is not null && request.RetryPolicy is { } retry && IsRetriable(retry, proxyResponse))
+        {
+            if (request.RetriesLeft)
+            {
+                request.Trace?.OnUpstreamResponse(proxyResponse);
+                // Envoy's router drops a retriable response and tries again; nothing of it goes downstream.
+                request.RetryableResponse = true;
+                return false;
+            }
+
+            request.AddResponseFlag("URX");
+        }
+
         var copy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
         if (proxyResponse is null)
         {
@@ -52,6 +65,19 @@ public sealed class GatewayTransformer : HttpTransformer
         headers["x-envoy-upstream-service-time"] = elapsed.ToString(CultureInfo.InvariantCulture);
         LocalReply.ApplyRouteResponseHeaders(request);
         return copy;
+    }
+
+    // Envoy's wouldRetryFromHeaders: never when the upstream says it is overloaded or rate limited.
+    private static bool IsRetriable(Policies.RetryPolicy retry, HttpResponseMessage response)
+    {
+        var headers = response.Headers;
+        if (headers.Contains("x-envoy-overloaded") || headers.Contains("x-envoy-ratelimited"))
+        {
+            return false;
+        }
+
+        var grpcStatus = headers.TryGetValues("grpc-status", out var values) ? values.FirstOrDefault() : null;
+        return retry.RetriesStatus((int)response.StatusCode, grpcStatus);
     }
 
     private static void RemoveConnectionNominated(IHeaderDictionary incoming, HttpRequestMessage proxyRequest)

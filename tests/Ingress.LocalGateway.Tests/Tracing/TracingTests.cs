@@ -298,12 +298,13 @@ public sealed class TracingTests : IAsyncLifetime
     [Fact]
     public async Task An_upstream_5xx_marks_both_spans_as_errors()
     {
-        _backend.On("/fail", 503, "down");
+        // 500, not 503: Istio's default retry policy retries a 503 (one router span per attempt).
+        _backend.On("/fail", 500, "down");
         await using var gw = await Start();
 
         using var response = await Get(gw, "http://x/fail");
 
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var spans = await TraceOf(_backend.Last.Header("x-b3-traceid")!);
         var server = Assert.Single(spans, s => s.Kind == 2);
         var router = Assert.Single(spans, s => s.Kind == 3);
@@ -312,7 +313,7 @@ public sealed class TracingTests : IAsyncLifetime
         {
             Assert.Equal(2, span.StatusCode); // STATUS_CODE_ERROR
             Assert.Equal("true", span.Tag("error"));
-            Assert.Equal("503", span.Tag("http.status_code"));
+            Assert.Equal("500", span.Tag("http.status_code"));
         });
     }
 
@@ -326,7 +327,10 @@ public sealed class TracingTests : IAsyncLifetime
             closedPort = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
 
-        await using var gw = await GatewayHarness.StartAsync(Routes, [$"svc.default.svc.cluster.local:80=http://127.0.0.1:{closedPort}"],
+        // Retries off, so the request has one attempt: Istio's default policy would retry the connect failure twice.
+        var routes = Routes.Replace("  - match: [{uri: {prefix: /api}}]\n", "  - match: [{uri: {prefix: /api}}]\n    retries: {attempts: 0}\n", StringComparison.Ordinal);
+        Assert.Contains("retries: {attempts: 0}", routes, StringComparison.Ordinal);
+        await using var gw = await GatewayHarness.StartAsync(routes, [$"svc.default.svc.cluster.local:80=http://127.0.0.1:{closedPort}"],
             configure: o => o with
             {
                 Tracing = new TracingOptions
