@@ -1,4 +1,5 @@
 using System.Net;
+using Ingress.LocalGateway.Compilation;
 using Ingress.LocalGateway.Endpoints;
 
 namespace Ingress.LocalGateway;
@@ -49,6 +50,12 @@ public sealed record GatewayOptions
 
     /// <summary>The SPIFFE identity the gateway presents to mesh workloads.</summary>
     public string MeshIdentity { get; init; } = Security.Mtls.MeshCa.IngressGatewayIdentity;
+
+    /// <summary>
+    /// Which fields the local gateway does not implement may be left out while the rest is served (<c>--allow-unsupported</c>);
+    /// by default a config using any of them is refused.
+    /// </summary>
+    public UnsupportedFields AllowUnsupported { get; init; } = UnsupportedFields.None;
 
     /// <summary>Trace export (OTLP); off unless an OTLP endpoint is configured.</summary>
     public Tracing.TracingOptions Tracing { get; init; } = Ingress.LocalGateway.Tracing.TracingOptions.Disabled;

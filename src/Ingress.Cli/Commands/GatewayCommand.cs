@@ -113,6 +113,11 @@ internal static class GatewayCommand
                 await error.WriteLineAsync(finding.ToString()).ConfigureAwait(false);
             }
 
+            if (GatewayOptionSet.UnsupportedHint(started.Diagnostics) is { } hint)
+            {
+                await error.WriteLineAsync(hint).ConfigureAwait(false);
+            }
+
             foreach (var bind in started.BindErrors)
             {
                 await error.WriteLineAsync("error: " + bind).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Ingress.LocalGateway;
+using Ingress.LocalGateway.Compilation;
 using Ingress.LocalGateway.Endpoints;
 
 namespace Ingress.Cli.Commands;
@@ -48,6 +49,14 @@ internal sealed class GatewayOptionSet
         DefaultValueFactory = _ => "default",
     };
 
+    public Option<string[]> AllowUnsupported { get; } = new("--allow-unsupported")
+    {
+        Description = "serve a config that uses fields the local gateway does not implement, leaving them out with a warning; " +
+                      "without a value every such field, else only those named (e.g. retries,fault,trafficPolicy.tls)",
+        Arity = ArgumentArity.ZeroOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
+
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
@@ -58,6 +67,7 @@ internal sealed class GatewayOptionSet
         command.Options.Add(Namespace);
         command.Options.Add(Label);
         command.Options.Add(DefaultNamespace);
+        command.Options.Add(AllowUnsupported);
     }
 
     /// <summary>Builds the gateway options; every bad value is reported in <paramref name="errors"/>.</summary>
@@ -122,6 +132,34 @@ internal sealed class GatewayOptionSet
             Namespace = parse.GetValue(Namespace) ?? "istio-system",
             Labels = labels,
             DefaultNamespace = parse.GetValue(DefaultNamespace) ?? "default",
+            AllowUnsupported = Unsupported(parse),
         };
+    }
+
+    private UnsupportedFields Unsupported(ParseResult parse)
+    {
+        if (parse.GetResult(AllowUnsupported) is null)
+        {
+            return UnsupportedFields.None;
+        }
+
+        var fields = (parse.GetValue(AllowUnsupported) ?? [])
+            .SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .ToList();
+        return fields.Count == 0 ? UnsupportedFields.All : UnsupportedFields.Only(fields);
+    }
+
+    /// <summary>
+    /// The line that tells the user what to do when fields the local gateway does not implement refused the config,
+    /// or null when none did.
+    /// </summary>
+    public static string? UnsupportedHint(IEnumerable<Ingress.Config.Diagnostics.Diagnostic> findings)
+    {
+        var refused = findings.Count(d => d.Code == CompileDiagnostics.UnsupportedCode && d.Severity == Ingress.Config.Diagnostics.Severity.Error);
+        return refused == 0
+            ? null
+            : $"error: {refused} field(s) above are not implemented by the local gateway (ING0201): remove them, or pass " +
+              "--allow-unsupported (every such field) or --allow-unsupported <field>,... (only those) to serve the rest " +
+              "without them; see docs/gateway.md";
     }
 }

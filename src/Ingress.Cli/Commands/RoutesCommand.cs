@@ -59,6 +59,11 @@ internal static class RoutesCommand
             }
 
             output.Write(parse.GetValue(format) == "json" ? ConfigDump.ToJson(snapshot) + "\n" : ConfigDump.ToText(snapshot));
+            if (GatewayOptionSet.UnsupportedHint(snapshot.Diagnostics) is { } hint)
+            {
+                error.WriteLine(hint);
+            }
+
             return snapshot.Diagnostics.Any(d => d.Severity == Severity.Error) ? 1 : 0;
         });
         return command;

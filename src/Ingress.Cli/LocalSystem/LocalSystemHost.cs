@@ -210,6 +210,12 @@ public static class LocalSystemHost
             "--admin", $"127.0.0.1:{ports.AdminPort}",
             "--mesh-ca", meshCa,
         };
+        if (LocalOverlay.UnsupportedFieldsLeftOut.Count > 0)
+        {
+            arguments.Add("--allow-unsupported");
+            arguments.Add(string.Join(',', LocalOverlay.UnsupportedFieldsLeftOut));
+        }
+
         foreach (var instance in LocalTopology.Services)
         {
             arguments.Add("--endpoint");

@@ -34,7 +34,7 @@ public sealed class GatewayCompiler
     /// <summary>Compiles the config; the snapshot's diagnostics say what was left out and why.</summary>
     public GatewaySnapshot Compile(ConfigSet config, long version = 1, IReadOnlyList<EndpointDefinition>? endpoints = null)
     {
-        var diagnostics = new CompileDiagnostics();
+        var diagnostics = new CompileDiagnostics(_options.AllowUnsupported);
         var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _clients, _options.Namespace, diagnostics, _mesh);
         var translator = new RouteTranslator(clusters, diagnostics, _options.Labels, _options.Namespace);
         var virtualServices = SortByCreation(config.VirtualServices).ToList();

@@ -31,7 +31,9 @@ public sealed partial class ReadmeTests
     {
         var docs = Directory.GetFiles(Path.Combine(RepositoryPaths.RepositoryRoot, "docs"), "*.md").Select(Path.GetFileName);
 
-        Assert.All(docs, doc => Assert.Contains($"](docs/{doc})", Readme, StringComparison.Ordinal));
+        Assert.All(docs, doc => Assert.True(
+            Readme.Contains($"](docs/{doc})", StringComparison.Ordinal),
+            $"README.md does not link docs/{doc}: add it to the README's Documents list with one line saying what it is"));
     }
 
     [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]

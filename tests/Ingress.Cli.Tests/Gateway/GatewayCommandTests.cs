@@ -143,4 +143,86 @@ public sealed class GatewayCommandTests : IDisposable
         Assert.Equal("exact:/hi", route.GetProperty("match").GetString());
         Assert.Equal("web:80/hi", route.GetProperty("operation").GetString());
     }
+
+    // DirectResponseYaml plus a TCP route, which the local gateway does not implement.
+    private const string TcpRouteYaml = DirectResponseYaml + """
+
+          tcp:
+          - route: [{destination: {host: db.default.svc.cluster.local, port: {number: 5432}}}]
+        """;
+
+    private const string UnsupportedHint =
+        "error: 1 field(s) above are not implemented by the local gateway (ING0201): remove them, or pass " +
+        "--allow-unsupported (every such field) or --allow-unsupported <field>,... (only those) to serve the rest " +
+        "without them; see docs/gateway.md";
+
+    [Fact]
+    public async Task Gateway_refuses_a_field_it_does_not_implement_with_file_line_field_and_the_opt_out()
+    {
+        var file = Write("tcp.yaml", TcpRouteYaml);
+        var line = TcpRouteYaml.Split('\n').ToList().FindIndex(l => l.StartsWith("  tcp:", StringComparison.Ordinal)) + 1;
+        var error = new StringWriter { NewLine = "\n" };
+        var root = new RootCommand { GatewayCommand.Create(TextWriter.Null, error, TextReader.Null) };
+
+        var code = await root.Parse(["gateway", "-f", file, "--listen", $"80=127.0.0.1:{FreePort()}", "--admin", $"127.0.0.1:{FreePort()}"])
+            .InvokeAsync(new InvocationConfiguration());
+
+        Assert.Equal(1, code);
+        Assert.Equal(
+            $"Error [ING0201] (VirtualService default/web {file}:{line}) spec.tcp: TCP routes (spec.tcp) is not supported by the " +
+            "local gateway: remove it, or start with --allow-unsupported to serve the rest without it; see docs/gateway.md\n" +
+            UnsupportedHint + "\n" +
+            "error: the configuration has errors; fix them and start again\n",
+            error.ToString());
+    }
+
+    [Fact]
+    public async Task Gateway_with_allow_unsupported_serves_the_rest()
+    {
+        var file = Write("tcp.yaml", TcpRouteYaml);
+        var port = FreePort();
+        var admin = FreePort();
+        var root = new RootCommand { GatewayCommand.Create(TextWriter.Null, TextWriter.Null, TextReader.Null) };
+        using var stop = new CancellationTokenSource();
+        var run = root.Parse(["gateway", "-f", file, "--allow-unsupported", "--listen", $"80=127.0.0.1:{port}", "--admin", $"127.0.0.1:{admin}"])
+            .InvokeAsync(new InvocationConfiguration(), stop.Token);
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        string? body = null;
+        while (body is null && !run.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                body = await http.GetStringAsync(new Uri($"http://127.0.0.1:{port}/hi"));
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
+        Assert.Equal("hi there", body);
+    }
+
+    [Theory]
+    [InlineData(new string[0], 1)]
+    [InlineData(new[] { "--allow-unsupported" }, 0)]
+    [InlineData(new[] { "--allow-unsupported", "tcp" }, 0)]
+    [InlineData(new[] { "--allow-unsupported", "retries,fault" }, 1)]
+    public async Task Routes_refuses_unsupported_fields_unless_allowed(string[] allow, int expectedCode)
+    {
+        var file = Write("tcp.yaml", TcpRouteYaml);
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        var root = new RootCommand { RoutesCommand.Create(output, error, TextReader.Null) };
+
+        var code = await root.Parse(["routes", "-f", file, .. allow]).InvokeAsync(new InvocationConfiguration());
+
+        Assert.Equal(expectedCode, code);
+        var severity = expectedCode == 0 ? "Warning" : "Error";
+        Assert.Contains($"{severity} [ING0201] (VirtualService default/web {file}:", output.ToString(), StringComparison.Ordinal);
+        Assert.Equal(expectedCode == 0 ? "" : UnsupportedHint + "\n", error.ToString());
+    }
 }

@@ -85,8 +85,8 @@ public sealed class TelemetryTracingCompilerTests
 
         Assert.Equal([new SpanCustomTag { Name = "env", Value = "dev" }], policy.CustomTags);
         var finding = Assert.Single(findings);
-        Assert.Equal(("ING0201", "spec.tracing[0].customTags.path.formatter: a formatter custom tag is not supported by the local gateway and is left out; see docs/gateway.md"),
-            (finding.Code, finding.Message));
+        Assert.Equal(("ING0201", Severity.Error, "spec.tracing[0].customTags.path.formatter: a formatter custom tag is not supported by the local gateway: remove it, or start with --allow-unsupported to serve the rest without it; see docs/gateway.md"),
+            (finding.Code, finding.Severity, finding.Message));
         Assert.Equal(8, finding.Location.Line);
     }
 }
