@@ -13,6 +13,8 @@
 # soak, about 35 minutes). Sections (comma list, default all, in this order):
 #   sat       saturation, HTTP/1.1 keep-alive (wrk) and HTTP/2 (h2load), gateway vs nginx vs HAProxy
 #   profile   our gateway at saturation under dotnet-counters: bytes allocated per request, GCs, contention
+#   alloc     exact bytes allocated per request by our gateway, in one process (ingress-bench alloc), against
+#             another build of it when INGRESS_BASELINE_BIN=path is set (e.g. main before a change), rounds alternated
 #   rate      fixed 1,000 req/s, 1 KB, TLS, 16 connections (hey -q): CPU s per 1,000 requests, RSS, added latency
 #   scale     1, 1,000 and 10,000 routes: throughput and the reload time of the large config
 #   startup   exec -> /ready 200, exec -> first proxied 200
@@ -21,14 +23,16 @@
 #   drain     SIGTERM to one of two service instances, then to the gateway, under load
 #   tls       testssl against the gateway's HTTPS listener
 #   malformed oversized / bad / conflicting / slow requests against the three proxies
-#   soak      half of saturation for a while, gateway RSS sampled
+#   soak      half of saturation for a while (--soak SECONDS sets how long; SOAK_RPS=N the rate when sat is not
+#             run), gateway RSS sampled
 # The whole script is one block, so bash parses all of it before running any of it: editing this file while a run
 # is going on cannot change what that run does.
 {
 set -uo pipefail
 
 MODE=standard
-SECTIONS="sat,profile,rate,scale,startup,service,reload,drain,tls,malformed,soak"
+SECTIONS="sat,profile,alloc,rate,scale,startup,service,reload,drain,tls,malformed,soak"
+SOAK_OVERRIDE=
 INSTALL=1
 BUILD=1
 while [ $# -gt 0 ]; do
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --sections) SECTIONS="$2"; shift ;;
     --skip-install) INSTALL=0 ;;
     --skip-build) BUILD=0 ;;
+    --soak) SOAK_OVERRIDE="$2"; shift ;;
     -h|--help) sed -n '2,/^# The whole script/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -49,6 +54,8 @@ case "$MODE" in
   standard) WARMUP=30; DUR=7;  ROUNDS=2; RATE_DUR=8;  RELY_DUR=60; SOAK=60;  SLOW=40; STARTUP_RUNS=5; SCALE_SIZES="1 1000 10000" ;;
   full)     WARMUP=60; DUR=20; ROUNDS=3; RATE_DUR=30; RELY_DUR=60; SOAK=600; SLOW=40; STARTUP_RUNS=10; SCALE_SIZES="1 1000 10000" ;;
 esac
+# --soak SECONDS: the soak's length whatever the mode (e.g. the 10-minute soak in a standard run).
+[ -n "$SOAK_OVERRIDE" ] && SOAK="$SOAK_OVERRIDE"
 RELOADS=50
 ROTATIONS=5
 HOST=httpsserver.kuopenx.io
@@ -131,7 +138,8 @@ to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v
 say "ingress bench, mode=$MODE, sections=$SECTIONS, results in $OUT"
 {
   echo "date_utc: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "command: bash bench/run.sh $([ "$MODE" = standard ] || echo "--$MODE ")--sections $SECTIONS"
+  echo "command: bash bench/run.sh $([ "$MODE" = standard ] || echo "--$MODE ")$([ -n "$SOAK_OVERRIDE" ] && echo "--soak $SOAK_OVERRIDE ")--sections $SECTIONS"
+  [ -n "${INGRESS_BASELINE_BIN:-}" ] && echo "baseline: $INGRESS_BASELINE_BIN"
   echo "commit: $(git -C "$ROOT" rev-parse HEAD 2>/dev/null) $(git -C "$ROOT" status --porcelain 2>/dev/null | grep -q . && echo '(with local changes)')"
   echo "nproc: $(nproc)"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
@@ -511,6 +519,22 @@ if has profile && command -v dotnet-counters >/dev/null; then
   fi
 fi
 
+if has alloc; then
+  # Exact bytes allocated per request by the gateway build(s), loaded into one process by ingress-bench (own load
+  # context each) with a backend and a client; the client-and-backend cost is subtracted. Counters sampled from
+  # outside (dotnet-counters) lose intervals on a busy machine; this count does not depend on the load.
+  say "== alloc: bytes allocated per request (in-process, exact)$([ -n "${INGRESS_BASELINE_BIN:-}" ] && echo ", against $INGRESS_BASELINE_BIN")"
+  alloc_args=(--gateway-dir "$(dirname "$INGRESS")" --requests 10000 --rounds "$((ROUNDS + 1))")
+  [ -n "${INGRESS_BASELINE_BIN:-}" ] && alloc_args+=(--baseline-dir "$(dirname "$INGRESS_BASELINE_BIN")")
+  timeout 900 "$BENCH" alloc "${alloc_args[@]}" > "$OUT/raw/alloc-inprocess.txt" 2>&1
+  sed -n 's/^alloc target=\([^ ]*\) round=\([^ ]*\) requests=[^ ]* process_bytes_per_request=\([^ ]*\) gateway_bytes_per_request=\([^ ]*\)$/\1 \2 \3 \4/p' \
+    "$OUT/raw/alloc-inprocess.txt" | while read -r target round process gateway; do
+      record alloc "$target" "$round" process_bytes_per_request "$process"
+      [ "$target" = direct ] || record alloc "$target" "$round" gateway_bytes_per_request "$gateway"
+    done
+  say "  $(grep -c '^alloc ' "$OUT/raw/alloc-inprocess.txt") measurements; $(tail -1 "$OUT/raw/alloc-inprocess.txt")"
+fi
+
 if has rate; then
   # hey takes the TLS server name from its Host header (-host); without it, it sends "host:port" as SNI, which an
   # SNI-strict listener (ours, like Envoy's) refuses.
@@ -767,7 +791,10 @@ fi
 
 if has soak; then
   half=$(awk -F'\t' '$1 == "sat" && $2 == "gateway" && $4 == "h1_rps" {s += $5; n++} END {if (n) printf "%d", s / n / 2}' "$TSV")
-  if [ -z "$half" ] || [ "$half" -lt 100 ]; then
+  # SOAK_RPS=N: the rate when this run has no saturation figure (e.g. half of a previous run's, on a subset run).
+  if [ -z "$half" ] && [ -n "${SOAK_RPS:-}" ]; then
+    half=$SOAK_RPS; say "no saturation figure from this run: soak at SOAK_RPS=$half req/s"
+  elif [ -z "$half" ] || [ "$half" -lt 100 ]; then
     half=5000; say "no saturation figure from this run: soak at a fixed $half req/s"
   fi
   say "== soak: ${SOAK}s at $half req/s (half of saturation; h2load --h1 -c16 --rps), gateway RSS every 5 s"

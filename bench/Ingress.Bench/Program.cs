@@ -1,3 +1,4 @@
+using Ingress.Bench.Alloc;
 using Ingress.Bench.Backend;
 using Ingress.Bench.Common;
 using Ingress.Bench.Probes;
@@ -18,6 +19,7 @@ try
         "malformed" => await MalformedProbe.RunAsync(options),
         "report" => ReportWriter.Run(options),
         "yarp" => await PlainYarpProxy.RunAsync(options),
+        "alloc" => await AllocationProbe.RunAsync(options),
         _ => Usage(),
     };
 }
@@ -41,6 +43,9 @@ static int Usage()
           malformed --probe URL [--connect ip] [--slow 30]     bad requests over TLS, statuses, then a health check
           yarp      --port P --backend URL --cert PEM --key PEM  plain YARP TLS proxy: /test/hello -> /hello, else 404
           report    --tsv results.tsv [--machine machine.txt]  markdown tables of a run
+          alloc     --gateway-dir DIR [--baseline-dir DIR] [--requests 20000] [--rounds 3] [--concurrency 8]
+                                                              exact bytes allocated per request by gateway builds (their
+                                                              output folders), loaded and run in this process
         """);
     return 2;
 }

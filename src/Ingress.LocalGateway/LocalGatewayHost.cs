@@ -46,7 +46,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         _mesh = options.MeshCaDirectory is null ? null : new Security.Mtls.MeshUpstream(options.MeshCaDirectory, options.MeshIdentity);
         _compiler = new GatewayCompiler(options, _clients, mesh: _mesh);
         Metrics = new IstioMetrics(options.Namespace, options.Labels);
-        var observers = new List<IRequestObserver> { Metrics };
+        var observers = new List<IRequestObserver>();
         if (options.AccessLog != AccessLogFormat.Off)
         {
             _accessLog = new AccessLogWriter(accessLogOutput ?? Console.Out, options.AccessLog);
@@ -71,7 +71,8 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
             new LocalActionStage(),
             new ForwardingStage(forwarder, new RequestMirror(loggerFactory.CreateLogger<RequestMirror>())),
         ]);
-        var pipeline = new RequestPipeline(Snapshots, stages, observers, loggerFactory.CreateLogger<RequestPipeline>());
+        var pipeline = new RequestPipeline(Snapshots, stages, observers, loggerFactory.CreateLogger<RequestPipeline>(), Metrics,
+            countBytes: _accessLog is not null || _tracer is not null);
         _listeners = new ListenerManager(Snapshots, pipeline, loggerFactory, options.DrainTimeout);
     }
 

@@ -31,6 +31,7 @@ public static class ReportWriter
         md.AppendLine("Values are medians across rounds; errors are summed. `×nginx` is the ratio to nginx measured in the same run.").AppendLine();
         Saturation(t, md);
         Profile(t, md);
+        Allocations(t, md);
         Rate(t, md);
         Scale(t, md);
         Startup(t, md);
@@ -80,6 +81,27 @@ public static class ReportWriter
         md.AppendLine($"| {F0(t.Median("profile", "gateway", "h1_rps"))} | {V("cpu_ms_per_request")} | {V("alloc_bytes_per_request")} | " +
                       $"{V("gen0_collections")} / {V("gen1_collections")} / {V("gen2_collections")} | {V("gc_pause_s")} | {V("lock_contentions")} | " +
                       $"{V("exceptions")} | {V("jit_time_s")} | {V("threadpool_threads_max")} |").AppendLine();
+    }
+
+    private static void Allocations(ResultsTable t, StringBuilder md)
+    {
+        if (!t.Has("alloc"))
+        {
+            return;
+        }
+
+        md.AppendLine("### Bytes allocated per request (`ingress-bench alloc`: exact, in one process, plain HTTP, access log off)").AppendLine();
+        md.AppendLine("| build | per round | median | × baseline |").AppendLine("|---|---|---:|---:|");
+        var baseline = t.Median("alloc", "baseline", "gateway_bytes_per_request");
+        foreach (var c in t.Contenders("alloc").Where(c => c != "direct").OrderBy(c => c == "baseline" ? 1 : 0))
+        {
+            var label = c == "baseline" ? "baseline (`INGRESS_BASELINE_BIN`)" : "this build";
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {string.Join(", ", t.Texts("alloc", c, "gateway_bytes_per_request"))} | {F0(t.Median("alloc", c, "gateway_bytes_per_request"))} | {Ratio(t.Median("alloc", c, "gateway_bytes_per_request"), baseline)} |"));
+        }
+
+        md.AppendLine().AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"The gateway's share: the process's `GC.GetTotalAllocatedBytes` over 10,000 requests, minus the same requests sent to the backend directly ({F0(t.Median("alloc", "direct", "process_bytes_per_request"))} bytes per request for client and backend).")).AppendLine();
     }
 
     private static void Rate(ResultsTable t, StringBuilder md)

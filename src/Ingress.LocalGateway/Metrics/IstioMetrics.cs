@@ -30,16 +30,22 @@ public sealed class IstioMetrics : IRequestObserver
     }
 
     /// <inheritdoc />
-    public void OnCompleted(RequestRecord record)
+    public void OnCompleted(RequestRecord record) =>
+        Observe(record.DestinationService, record.DestinationLabels, record.ResponseCode, record.ResponseFlags, record.DurationExactMs);
+
+    /// <summary>Counts one finished request (what the pipeline calls on every request; allocates nothing once its series exists).</summary>
+    public void Observe(string? destinationService, IReadOnlyDictionary<string, string>? labels, int responseCode, string? responseFlags,
+        double durationMs)
     {
-        var labels = record.DestinationLabels;
-        string Label(string name, string fallback) => labels is not null && labels.TryGetValue(name, out var v) ? v : fallback;
-        var app = Label("app", "unknown");
-        var key = new SeriesKey(record.DestinationService ?? "unknown", app, Label("version", "unknown"), Label("workload", app),
-            record.ResponseCode, record.ResponseFlags ?? "-", "http");
+        var app = Label(labels, "app", "unknown");
+        var key = new SeriesKey(destinationService ?? "unknown", app, Label(labels, "version", "unknown"), Label(labels, "workload", app),
+            responseCode, responseFlags ?? "-", "http");
         var series = _series.GetOrAdd(key, static _ => new Series());
-        series.Observe(record.DurationExactMs);
+        series.Observe(durationMs);
     }
+
+    private static string Label(IReadOnlyDictionary<string, string>? labels, string name, string fallback) =>
+        labels is not null && labels.TryGetValue(name, out var value) ? value : fallback;
 
     /// <summary>The total of <c>istio_requests_total</c> over every series (for tests and the admin page).</summary>
     public long TotalRequests => _series.Values.Sum(s => s.Count);

@@ -16,15 +16,26 @@ public sealed partial class RequestPipeline
     private readonly SnapshotHolder _snapshots;
     private readonly IReadOnlyList<IRequestStage> _stages;
     private readonly IReadOnlyList<IRequestObserver> _observers;
+    private readonly Metrics.IstioMetrics? _metrics;
+    private readonly bool _countBytes;
     private readonly ILogger _logger;
 
+    /// <param name="snapshots">Where each request takes its snapshot from.</param>
+    /// <param name="stages">The stages, in order.</param>
+    /// <param name="observers">Told about every finished request with a full <see cref="RequestRecord"/> (the access log).</param>
+    /// <param name="logger">For failures no stage handled.</param>
+    /// <param name="metrics">Istio's request metrics, fed from the request itself (they need no record).</param>
+    /// <param name="countBytes">Whether body bytes are counted (the access log and spans report them).</param>
     public RequestPipeline(SnapshotHolder snapshots, IReadOnlyList<IRequestStage> stages,
-        IReadOnlyList<IRequestObserver> observers, ILogger<RequestPipeline> logger)
+        IReadOnlyList<IRequestObserver> observers, ILogger<RequestPipeline> logger, Metrics.IstioMetrics? metrics = null,
+        bool countBytes = true)
     {
         _snapshots = snapshots;
         _stages = stages;
         _observers = observers;
         _logger = logger;
+        _metrics = metrics;
+        _countBytes = countBytes;
     }
 
     /// <summary>Handles a request that arrived on the listener of Gateway port <paramref name="port"/>.</summary>
@@ -41,10 +52,18 @@ public sealed partial class RequestPipeline
 
         var request = new GatewayRequest(context, snapshot, listener);
         context.Features.Set(request);
-        var requestBody = new CountingStream(context.Request.Body);
-        var responseBody = new CountingStream(context.Response.Body);
-        context.Request.Body = requestBody;
-        context.Response.Body = responseBody;
+        // Wrapping the bodies costs two streams and makes ASP.NET put a stream adapter in front of Kestrel's response
+        // writer; only done when something reports the byte counts.
+        CountingStream? requestBody = null;
+        CountingStream? responseBody = null;
+        if (_countBytes)
+        {
+            requestBody = new CountingStream(context.Request.Body);
+            responseBody = new CountingStream(context.Response.Body);
+            context.Request.Body = requestBody;
+            context.Response.Body = responseBody;
+        }
+
         try
         {
             var stages = _stages;
@@ -63,8 +82,8 @@ public sealed partial class RequestPipeline
         }
         finally
         {
-            request.BytesReceived = requestBody.Count;
-            request.BytesSent = responseBody.Count;
+            request.BytesReceived = requestBody?.Count ?? 0;
+            request.BytesSent = responseBody?.Count ?? 0;
             request.Trace?.Finish(request);
             Report(request);
         }
@@ -72,15 +91,8 @@ public sealed partial class RequestPipeline
 
     private void Report(GatewayRequest request)
     {
-        if (_observers.Count == 0)
-        {
-            return;
-        }
-
         var http = request.Http;
-        var headers = http.Request.Headers;
         var elapsed = Stopwatch.GetElapsedTime(request.StartTimestamp);
-        var connection = http.Connection;
         var code = http.Response.StatusCode;
         var flags = request.ResponseFlags;
         if (http.RequestAborted.IsCancellationRequested && flags is null)
@@ -88,6 +100,15 @@ public sealed partial class RequestPipeline
             flags = "DC";
         }
 
+        _metrics?.Observe(request.Destination?.Host, request.Endpoint?.Labels, code, flags, elapsed.TotalMilliseconds);
+        if (_observers.Count == 0)
+        {
+            // Nothing reads the record (access log off): its strings (addresses, times, headers) are not built.
+            return;
+        }
+
+        var headers = http.Request.Headers;
+        var connection = http.Connection;
         var record = new RequestRecord
         {
             StartTime = request.StartTime,

@@ -139,6 +139,23 @@ public sealed class ReloadAndAdminTests
         Assert.Contains("# TYPE istio_request_duration_milliseconds histogram", metrics);
     }
 
+    [Fact]
+    public async Task Istio_metrics_count_every_request_with_the_access_log_off()
+    {
+        await using var gw = await GatewayHarness.StartAsync(Yaml("hello"), configure: o => o with { AccessLog = AccessLogFormat.Off });
+        var client = gw.Client(80);
+        await client.GetStringAsync("http://x/");
+        await client.GetStringAsync("http://x/");
+        await client.GetStringAsync("http://x/");
+
+        var metrics = await gw.Admin().GetStringAsync("/stats/prometheus");
+
+        Assert.Equal(3, gw.Host.Metrics.TotalRequests);
+        Assert.Contains(",destination_service=\"unknown\",", metrics);
+        Assert.Contains(",response_code=\"200\",grpc_response_status=\"\",response_flags=\"-\",connection_security_policy=\"unknown\"} 3\n", metrics);
+        Assert.Empty(gw.AccessLog.Lines);
+    }
+
     private static async Task Until(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
