@@ -150,7 +150,7 @@ public sealed record RetryPolicy
     }
 
     /// <summary>Whether an attempt that ended without a response allows a retry (Envoy's <c>wouldRetryFromReset</c>).</summary>
-    public bool RetriesReset(UpstreamFailure failure)
+    public bool RetriesReset(AttemptFailure failure)
     {
         if ((RetryOn & (RetryOn.FiveXx | RetryOn.GatewayError | RetryOn.Reset)) != 0)
         {
@@ -159,8 +159,8 @@ public sealed record RetryPolicy
 
         return failure switch
         {
-            UpstreamFailure.ConnectFailure => (RetryOn & (RetryOn.ConnectFailure | RetryOn.ResetBeforeRequest)) != 0,
-            UpstreamFailure.RefusedStream => (RetryOn & RetryOn.RefusedStream) != 0,
+            AttemptFailure.ConnectFailure => (RetryOn & (RetryOn.ConnectFailure | RetryOn.ResetBeforeRequest)) != 0,
+            AttemptFailure.RefusedStream => (RetryOn & RetryOn.RefusedStream) != 0,
             _ => false,
         };
     }
@@ -179,7 +179,7 @@ public sealed record RetryPolicy
 }
 
 /// <summary>Why an upstream attempt produced no response, in Envoy's reset-reason terms.</summary>
-public enum UpstreamFailure
+public enum AttemptFailure
 {
     /// <summary>The connection could not be made (<c>UF</c>).</summary>
     ConnectFailure,

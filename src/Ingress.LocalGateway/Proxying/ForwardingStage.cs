@@ -218,7 +218,7 @@ public sealed class ForwardingStage : IRequestStage
                     return;
                 }
 
-                var failure = perTry?.IsCancellationRequested == true ? UpstreamFailure.PerTryTimeout : Classify(http, error);
+                var failure = perTry?.IsCancellationRequested == true ? AttemptFailure.PerTryTimeout : Classify(http, error);
                 if (retry is not null && retry.RetriesReset(failure))
                 {
                     if (_retries < retry.NumRetries)
@@ -305,10 +305,10 @@ public sealed class ForwardingStage : IRequestStage
             return perTry ? LocalReply.PerTryTimeoutReply(request) : LocalReply.UpstreamTimeoutReply(request);
         }
 
-        private Task ReplyAsync(UpstreamFailure failure) => failure switch
+        private Task ReplyAsync(AttemptFailure failure) => failure switch
         {
-            UpstreamFailure.PerTryTimeout => ReportTimeoutAsync(perTry: true),
-            UpstreamFailure.ConnectFailure => LocalReply.ConnectFailureReply(request, _retries > 0),
+            AttemptFailure.PerTryTimeout => ReportTimeoutAsync(perTry: true),
+            AttemptFailure.ConnectFailure => LocalReply.ConnectFailureReply(request, _retries > 0),
             _ => LocalReply.ConnectionTerminationReply(request, _retries > 0),
         };
 
@@ -325,14 +325,14 @@ public sealed class ForwardingStage : IRequestStage
             error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled
                 or ForwarderError.ResponseBodyCanceled or ForwarderError.UpgradeRequestCanceled;
 
-        private static UpstreamFailure Classify(HttpContext http, ForwarderError error)
+        private static AttemptFailure Classify(HttpContext http, ForwarderError error)
         {
             var exception = http.Features.Get<IForwarderErrorFeature>()?.Exception;
             for (var e = exception; e is not null; e = e.InnerException)
             {
                 if (e is HttpProtocolException { ErrorCode: 0x7 })
                 {
-                    return UpstreamFailure.RefusedStream;
+                    return AttemptFailure.RefusedStream;
                 }
 
                 // Only a connection that was never made is Envoy's connection failure (what connect-failure retries);
@@ -342,11 +342,11 @@ public sealed class ForwardingStage : IRequestStage
                         or SocketError.HostNotFound or SocketError.AddressNotAvailable or SocketError.NetworkDown }
                         || e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError }))
                 {
-                    return UpstreamFailure.ConnectFailure;
+                    return AttemptFailure.ConnectFailure;
                 }
             }
 
-            return UpstreamFailure.ConnectionTermination;
+            return AttemptFailure.ConnectionTermination;
         }
     }
 }
