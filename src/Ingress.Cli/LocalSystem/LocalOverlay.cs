@@ -36,7 +36,7 @@ public static class LocalOverlay
     /// (<c>--allow-unsupported</c>, each reported as a warning) so the rest of the system runs; every other unsupported
     /// field refuses the config, as it does for <c>ingress gateway</c>. Empty once the gateway serves the whole overlay.
     /// </summary>
-    public static IReadOnlyList<string> UnsupportedFieldsLeftOut { get; } = ["outlierDetection"];
+    public static IReadOnlyList<string> UnsupportedFieldsLeftOut { get; } = [];
 
     /// <summary>Renders the overlay with kubectl when <paramref name="kubectl"/> is given, else reads the committed copy.</summary>
     public static RenderedOverlay Render(string repositoryRoot, string? kubectl)
