@@ -24,7 +24,15 @@ public sealed class FaultStage : IRequestStage
             request.AddResponseFlag("DI");
             try
             {
-                await Task.Delay(delay, request.Http.RequestAborted).ConfigureAwait(false);
+                // The timer behind Task.Delay ticks coarsely and can fire a millisecond early; the fault promises at
+                // least fixedDelay, so wait out any remainder measured on the request's own clock.
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var remaining = delay;
+                while (remaining > TimeSpan.Zero)
+                {
+                    await Task.Delay(remaining, request.Http.RequestAborted).ConfigureAwait(false);
+                    remaining = delay - System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                }
             }
             catch (OperationCanceledException)
             {
