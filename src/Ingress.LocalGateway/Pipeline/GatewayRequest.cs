@@ -87,6 +87,12 @@ public sealed class GatewayRequest
     /// <summary>Set by the transformer when the attempt's response was retriable and was discarded for a retry.</summary>
     public bool RetryableResponse { get; set; }
 
+    /// <summary>
+    /// The cluster's retry slot (<c>connectionPool.http.maxRetries</c>) the transformer took for the retry it asked
+    /// for; the retry loop holds it while that retry runs.
+    /// </summary>
+    public Proxying.RetryLease? PendingRetry { get; set; }
+
     /// <summary>Envoy <c>%RESPONSE_CODE_DETAILS%</c>.</summary>
     public string? ResponseDetails { get; set; }
 

@@ -137,8 +137,30 @@ public sealed class ForwardingStage : IRequestStage
     {
         private readonly List<EndpointDefinition> _tried = [];
         private int _retries;
+        private RetryLease? _retrySlot;
 
         public async Task RunAsync()
+        {
+            try
+            {
+                await AttemptAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                _retrySlot?.Dispose();
+                request.PendingRetry?.Dispose();
+                request.PendingRetry = null;
+            }
+        }
+
+        // Holds the retry slot for the retry about to run, releasing the previous retry's.
+        private void HoldRetrySlot(RetryLease slot)
+        {
+            _retrySlot?.Dispose();
+            _retrySlot = slot;
+        }
+
+        private async Task AttemptAsync()
         {
             var http = request.Http;
             while (true)
@@ -179,7 +201,10 @@ public sealed class ForwardingStage : IRequestStage
                         return;
                     }
 
-                    // A retriable status: the response was not sent downstream; try again.
+                    // A retriable status: the response was not sent downstream; try again in the slot the
+                    // transformer took.
+                    HoldRetrySlot(request.PendingRetry!);
+                    request.PendingRetry = null;
                     if (!await BeforeRetryAsync().ConfigureAwait(false))
                     {
                         return;
@@ -221,8 +246,13 @@ public sealed class ForwardingStage : IRequestStage
                 var failure = perTry?.IsCancellationRequested == true ? AttemptFailure.PerTryTimeout : Classify(http, error);
                 if (retry is not null && retry.RetriesReset(failure))
                 {
-                    if (_retries < retry.NumRetries)
+                    if (_retries >= retry.NumRetries)
                     {
+                        request.AddResponseFlag("URX");
+                    }
+                    else if (cluster.TryAcquireRetry() is { } slot)
+                    {
+                        HoldRetrySlot(slot);
                         if (!await BeforeRetryAsync().ConfigureAwait(false))
                         {
                             return;
@@ -230,8 +260,11 @@ public sealed class ForwardingStage : IRequestStage
 
                         continue;
                     }
-
-                    request.AddResponseFlag("URX");
+                    else
+                    {
+                        // The cluster's retry budget (maxRetries) is spent: Envoy gives up and flags the overflow.
+                        request.AddResponseFlag("UO");
+                    }
                 }
 
                 await ReplyAsync(failure).ConfigureAwait(false);

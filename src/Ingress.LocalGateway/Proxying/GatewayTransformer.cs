@@ -41,13 +41,23 @@ public sealed class GatewayTransformer : HttpTransformer
         {
             if (request.RetriesLeft)
             {
-                request.Trace?.OnUpstreamResponse(proxyResponse);
-                // Envoy's router drops a retriable response and tries again; nothing of it goes downstream.
-                request.RetryableResponse = true;
-                return false;
-            }
+                // A retry needs a slot of the cluster's retry budget (maxRetries); without one Envoy passes the
+                // response on and flags the overflow (UO).
+                if (request.Destination?.Cluster?.TryAcquireRetry() is { } slot)
+                {
+                    request.Trace?.OnUpstreamResponse(proxyResponse);
+                    // Envoy's router drops a retriable response and tries again; nothing of it goes downstream.
+                    request.PendingRetry = slot;
+                    request.RetryableResponse = true;
+                    return false;
+                }
 
-            request.AddResponseFlag("URX");
+                request.AddResponseFlag("UO");
+            }
+            else
+            {
+                request.AddResponseFlag("URX");
+            }
         }
 
         var copy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);

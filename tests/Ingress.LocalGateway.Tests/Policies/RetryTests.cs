@@ -346,4 +346,43 @@ public sealed class RetryTests : IAsyncLifetime
         Assert.Single(_a.Requests);
         Assert.Equal(body.Length, Interlocked.Read(ref received));
     }
+
+    [Fact]
+    public async Task A_spent_maxRetries_budget_passes_the_retriable_response_on_with_UO_and_a_free_one_retries()
+    {
+        FirstAnswers("/budget", 503);
+        FirstAnswers("/budget-free", 503);
+        await using var gw = await GatewayHarness.StartAsync(PolicyYaml.With("  - route: [{destination: {host: svc}}]\n") + """
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: DestinationRule
+            metadata: {name: dr}
+            spec:
+              host: svc
+              trafficPolicy:
+                connectionPool:
+                  http: {maxRetries: 1}
+            """, [PolicyYaml.Endpoint(_a), PolicyYaml.Endpoint(_b)]);
+        var cluster = gw.Host.Snapshots.Current.Clusters["outbound|80||svc.default.svc.cluster.local"];
+
+        // Another request's retry holds the only slot: this one may not retry.
+        using (var held = cluster.TryAcquireRetry())
+        {
+            Assert.NotNull(held);
+            using var refused = await gw.Client(80).GetAsync("http://x/budget");
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("first", await refused.Content.ReadAsStringAsync());
+            Assert.Equal(1, _a.Requests.Count + _b.Requests.Count);
+            Assert.Contains(" 503 UO via_upstream ", await gw.AccessLog.WaitForLineAsync("/budget "));
+        }
+
+        // The slot is free again: the retriable response is retried, and the retry gives its slot back.
+        using var retried = await gw.Client(80).GetAsync("http://x/budget-free");
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(3, _a.Requests.Count + _b.Requests.Count);
+        using var afterwards = cluster.TryAcquireRetry();
+        Assert.NotNull(afterwards);
+    }
 }
