@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Net;
 using Ingress.LocalGateway;
 using Ingress.LocalGateway.Reload;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ingress.Cli.Commands;
@@ -76,21 +75,7 @@ internal static class GatewayCommand
     private static async Task<int> RunAsync(GatewayOptions options, TextWriter output, TextWriter error, TextReader stdin,
         CancellationToken cancellationToken)
     {
-        using var loggerFactory = LoggerFactory.Create(logging =>
-        {
-            // The access log owns standard output; every log line goes to standard error.
-            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            logging
-            .AddSimpleConsole(console =>
-            {
-                console.SingleLine = true;
-                console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                console.UseUtcTimestamp = true;
-            })
-            .AddFilter("Microsoft", LogLevel.Warning)
-            .AddFilter("Yarp", LogLevel.Warning)
-            .SetMinimumLevel(LogLevel.Information);
-        });
+        using var loggerFactory = ProxyLogging.CreateFactory();
         // Spans are exported only when the standard OTEL_EXPORTER_OTLP_* variables name a collector.
         options = options with { Tracing = Ingress.LocalGateway.Tracing.TracingOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Namespace) };
         var source = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin);

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using Ingress.LocalGateway.Reload;
 using Ingress.LocalGateway.Sidecar;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Ingress.Cli.Commands;
@@ -101,20 +100,7 @@ internal static class SidecarCommand
     private static async Task<int> RunAsync(SidecarOptions options, TextWriter output, TextWriter error, TextReader stdin,
         CancellationToken cancellationToken)
     {
-        using var loggerFactory = LoggerFactory.Create(logging =>
-        {
-            logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            logging
-                .AddSimpleConsole(console =>
-                {
-                    console.SingleLine = true;
-                    console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-                    console.UseUtcTimestamp = true;
-                })
-                .AddFilter("Microsoft", LogLevel.Warning)
-                .AddFilter("Yarp", LogLevel.Warning)
-                .SetMinimumLevel(LogLevel.Information);
-        });
+        using var loggerFactory = ProxyLogging.CreateFactory();
         var source = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin);
         await using var host = new SidecarHost(options, source, loggerFactory);
         SidecarStartResult started;
