@@ -18,6 +18,7 @@ public sealed partial class ListenerManager : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _drain;
     private readonly Dictionary<int, PortListener> _listeners = [];
+    private readonly List<Task> _retiring = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public ListenerManager(SnapshotHolder snapshots, RequestPipeline pipeline, ILoggerFactory loggerFactory, TimeSpan drain)
@@ -66,9 +67,14 @@ public sealed partial class ListenerManager : IAsyncDisposable
 
             foreach (var listener in stale)
             {
-                await listener.StopAsync(_drain).ConfigureAwait(false);
-                await listener.DisposeAsync().ConfigureAwait(false);
-                LogClosed(_logger, listener.Port, listener.BoundAddress);
+                // The port is free at once (a changed listener may bind it again below); the connections still open on
+                // it drain in the background, so a reload never waits for clients.
+                await listener.StopAcceptingAsync().ConfigureAwait(false);
+                lock (_retiring)
+                {
+                    _retiring.RemoveAll(t => t.IsCompleted);
+                    _retiring.Add(RetireAsync(listener));
+                }
             }
 
             foreach (var (port, config) in snapshot.Listeners.OrderBy(l => l.Key))
@@ -111,7 +117,14 @@ public sealed partial class ListenerManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Drains and closes every listener.</summary>
+    private async Task RetireAsync(PortListener listener)
+    {
+        await listener.StopAsync(_drain).ConfigureAwait(false);
+        await listener.DisposeAsync().ConfigureAwait(false);
+        LogClosed(_logger, listener.Port, listener.BoundAddress);
+    }
+
+    /// <summary>Drains and closes every listener, including those a reload removed that are still draining.</summary>
     public async Task StopAsync()
     {
         List<PortListener> all;
@@ -122,7 +135,14 @@ public sealed partial class ListenerManager : IAsyncDisposable
         }
 
         AllBound = false;
-        await Task.WhenAll(all.Select(l => l.StopAsync(_drain))).ConfigureAwait(false);
+        Task[] retiring;
+        lock (_retiring)
+        {
+            retiring = [.. _retiring];
+            _retiring.Clear();
+        }
+
+        await Task.WhenAll(all.Select(l => l.StopAsync(_drain)).Concat(retiring)).ConfigureAwait(false);
         foreach (var listener in all)
         {
             await listener.DisposeAsync().ConfigureAwait(false);

@@ -22,11 +22,14 @@ namespace Ingress.LocalGateway.Listeners;
 public sealed partial class PortListener : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly ConnectionDrain _drain;
     private readonly ILogger _logger;
 
-    private PortListener(WebApplication app, int port, ListenerProtocol protocol, IPEndPoint requested, ILogger logger)
+    private PortListener(WebApplication app, ConnectionDrain drain, int port, ListenerProtocol protocol, IPEndPoint requested,
+        ILogger logger)
     {
         _app = app;
+        _drain = drain;
         Port = port;
         Protocol = protocol;
         RequestedAddress = requested;
@@ -52,6 +55,8 @@ public sealed partial class PortListener : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddLogging();
         builder.Services.AddSingleton(loggerFactory);
+        var drain = new ConnectionDrain();
+        ConnectionDrain.AddClosableTransport(builder);
         builder.WebHost.UseKestrelCore();
         var logger = loggerFactory.CreateLogger<PortListener>();
         PortListener? self = null;
@@ -61,6 +66,7 @@ public sealed partial class PortListener : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null;
             kestrel.Listen(address, listen =>
             {
+                listen.Use(drain.CountConnections);
                 if (protocol == ListenerProtocol.Https)
                 {
                     listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -69,6 +75,7 @@ public sealed partial class PortListener : IAsyncDisposable
                         OnConnection = context => SelectTls(context, port, snapshots, self!),
                         HandshakeTimeout = TimeSpan.FromSeconds(10),
                     });
+                    listen.Use(drain.GoAwayWhenDraining);
                 }
                 else
                 {
@@ -77,8 +84,12 @@ public sealed partial class PortListener : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        app.Run(context => pipeline.HandleAsync(context, port));
-        self = new PortListener(app, port, protocol, address, logger);
+        app.Run(context =>
+        {
+            drain.Watch(context);
+            return pipeline.HandleAsync(context, port);
+        });
+        self = new PortListener(app, drain, port, protocol, address, logger);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -86,6 +97,7 @@ public sealed partial class PortListener : IAsyncDisposable
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            drain.Dispose();
             throw new IOException($"cannot listen on {address} for Gateway port {port}: {e.Message}", e);
         }
 
@@ -119,22 +131,26 @@ public sealed partial class PortListener : IAsyncDisposable
         return ValueTask.FromResult(server.Tls.Options);
     }
 
-    /// <summary>Stops accepting, lets requests in flight finish up to the timeout, then closes.</summary>
+    /// <summary>Closes the listening socket: new connections are refused, open ones keep being served.</summary>
+    public Task StopAcceptingAsync() => _app.Services.GetRequiredService<AcceptGate>().CloseAsync();
+
+    /// <summary>
+    /// Drains: stops accepting, answers every HTTP/1.x response with <c>connection: close</c> and sends HTTP/2
+    /// connections GOAWAY, waits for clients to close up to <paramref name="drain"/>, then closes what is left.
+    /// </summary>
     public async Task StopAsync(TimeSpan drain)
     {
-        using var timeout = new CancellationTokenSource(drain);
-        try
-        {
-            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // Drain time is over: remaining connections are closed.
-        }
+        LogDraining(_logger, Port, _drain.OpenConnections, drain.TotalSeconds);
+        var left = await _drain.DrainAsync(_app, drain).ConfigureAwait(false);
+        LogDrained(_logger, Port, left);
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync().ConfigureAwait(false);
+        _drain.Dispose();
+    }
 
     [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "TLS handshake refused: SNI '{Sni}' matches no Gateway server on port {Port}")]
     private static partial void LogNoServer(ILogger logger, string sni, int port);
@@ -142,4 +158,12 @@ public sealed partial class PortListener : IAsyncDisposable
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning,
         Message = "TLS handshake failed for SNI '{Sni}' on port {Port}: the credential {Credential} is unusable: {Reason}")]
     private static partial void LogCredentialFailure(ILogger logger, string sni, int port, string credential, string reason);
+
+    [LoggerMessage(EventId = 1202, Level = LogLevel.Information,
+        Message = "Gateway port {Port} draining: no new connections, {Open} open one(s) told to close, up to {Seconds} s")]
+    private static partial void LogDraining(ILogger logger, int port, int open, double seconds);
+
+    [LoggerMessage(EventId = 1203, Level = LogLevel.Information,
+        Message = "Gateway port {Port} drained: {Left} connection(s) still open at the drain timeout were closed")]
+    private static partial void LogDrained(ILogger logger, int port, int left);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
+using Ingress.LocalGateway.Listeners;
 using Ingress.LocalGateway.Reload;
 using Ingress.LocalGateway.Security;
 using Ingress.LocalGateway.Security.Authorization;
@@ -34,7 +35,7 @@ public sealed partial class SidecarHost : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ServiceProvider _services;
     private readonly HttpMessageInvoker _serviceClient;
-    private readonly List<WebApplication> _apps = [];
+    private readonly List<(WebApplication App, ConnectionDrain Drain)> _apps = [];
     private readonly List<IPEndPoint> _outboundAddresses = [];
     private readonly SemaphoreSlim _reloadGate = new(1, 1);
     private SidecarState? _state;
@@ -189,6 +190,8 @@ public sealed partial class SidecarHost : IAsyncDisposable
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(_loggerFactory);
         builder.Services.AddLogging();
+        var drain = new ConnectionDrain();
+        ConnectionDrain.AddClosableTransport(builder);
         builder.WebHost.UseKestrelCore();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -197,6 +200,7 @@ public sealed partial class SidecarHost : IAsyncDisposable
             kestrel.Listen(address, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                listen.Use(drain.CountConnections);
                 if (connection is not null)
                 {
                     listen.Use(connection);
@@ -204,7 +208,11 @@ public sealed partial class SidecarHost : IAsyncDisposable
             });
         });
         var app = builder.Build();
-        app.Run(handler);
+        app.Run(context =>
+        {
+            drain.Watch(context);
+            return handler(context);
+        });
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -212,10 +220,11 @@ public sealed partial class SidecarHost : IAsyncDisposable
         catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            drain.Dispose();
             throw new IOException($"cannot listen on {address}: {e.Message}", e);
         }
 
-        _apps.Add(app);
+        _apps.Add((app, drain));
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new IPEndPoint(address.Address, new Uri(bound).Port);
     }
@@ -235,32 +244,25 @@ public sealed partial class SidecarHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops watching and listening; requests in flight finish up to the drain timeout.</summary>
+    /// <summary>
+    /// Stops watching and drains every listener as the gateway does (no new connections, <c>connection: close</c> on
+    /// each response, clients leave on their own); what is still open at the drain timeout is closed.
+    /// </summary>
     public async Task StopAsync()
     {
         _watcher?.Dispose();
         _watcher = null;
-        foreach (var app in _apps)
-        {
-            using var timeout = new CancellationTokenSource(_options.DrainTimeout);
-            try
-            {
-                await app.StopAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Drain time is over: remaining connections are closed.
-            }
-        }
+        await Task.WhenAll(_apps.Select(l => l.Drain.DrainAsync(l.App, _options.DrainTimeout))).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
-        foreach (var app in _apps)
+        foreach (var (app, drain) in _apps)
         {
             await app.DisposeAsync().ConfigureAwait(false);
+            drain.Dispose();
         }
 
         _apps.Clear();
