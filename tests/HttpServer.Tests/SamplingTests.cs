@@ -3,6 +3,12 @@ using HttpServer.Tests.Support;
 namespace HttpServer.Tests;
 
 /// <summary>The standard OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG settings decide for new roots; a caller's decision is kept.</summary>
+/// <remarks>
+/// Alone, not beside other tests: ASP.NET Core's request activity comes from one process-wide source, and with several
+/// instances in the process each instance's tracer listens to it and the most permissive sampling decision wins, so
+/// another test's always-on instance would record the root this class expects to stay unsampled.
+/// </remarks>
+[Collection(SamplingRunsAlone.Name)]
 public sealed class SamplingTests
 {
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -79,4 +85,12 @@ public sealed class SamplingTests
         Assert.Matches($"^00-{TraceId}-[0-9a-f]{{16}}-00$", sent["traceparent"]);
         Assert.Equal("0", sent["x-b3-sampled"]);
     }
+}
+
+/// <summary>Runs <see cref="SamplingTests"/> after the parallel tests, with nothing else in the process.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class SamplingRunsAlone
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Sampling (alone in the process)";
 }
