@@ -18,7 +18,7 @@
 #   rate      fixed 1,000 req/s, 1 KB, TLS, 16 connections (hey -q): CPU s per 1,000 requests, RSS, added latency
 #   scale     1, 1,000 and 10,000 routes: throughput and the reload time of the large config
 #   startup   exec -> /ready 200, exec -> first proxied 200
-#   service   httpserver /hello with tracing+metrics vs a bare Kestrel endpoint
+#   service   httpserver /hello with tracing+metrics vs a bare Kestrel endpoint (every request sampled, and unsampled)
 #   reload    config reloads and certificate rotations under load, failed requests counted
 #   drain     SIGTERM to one of two service instances, then to the gateway, under load
 #   tls       testssl against the gateway's HTTPS listener
@@ -634,9 +634,17 @@ if has service; then
   done
   wait "${warm_pids[@]}"
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round bare-kestrel service service-no-access-log); do
-      case "$c" in bare-kestrel) p=$bare ;; service) p=$svc ;; *) p=$svc_nolog ;; esac
-      run_wrk service "$c" "$ROUND" "http://127.0.0.1:$p/hello" 64 "$DUR"
+    # service: every request is a new root, so all are sampled, recorded and exported (the worst case).
+    # service-mesh-unsampled: the same instance, each request carrying an unsampled W3C parent, as most requests
+    # arrive in a mesh whose edge samples 1 % (Istio's default): the service honours the caller's decision.
+    for c in $(order_for_round bare-kestrel service service-no-access-log service-mesh-unsampled); do
+      case "$c" in
+        bare-kestrel) run_wrk service "$c" "$ROUND" "http://127.0.0.1:$bare/hello" 64 "$DUR" ;;
+        service) run_wrk service "$c" "$ROUND" "http://127.0.0.1:$svc/hello" 64 "$DUR" ;;
+        service-no-access-log) run_wrk service "$c" "$ROUND" "http://127.0.0.1:$svc_nolog/hello" 64 "$DUR" ;;
+        service-mesh-unsampled) run_wrk service "$c" "$ROUND" "http://127.0.0.1:$svc/hello" 64 "$DUR" \
+          -H "traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00" ;;
+      esac
     done
   done
   record service service - rss_mb "$(awk -v k="$(rss_kb "$SVC_PID")" 'BEGIN {printf "%.1f", k / 1024}')"

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -29,12 +30,35 @@ public sealed record AccessLogEntry
     public string? TraceId { get; init; }
 
     /// <summary>Formats the entry as one line, without the line break.</summary>
-    public string Format(AccessLogFormat format) => format switch
+    public string Format(AccessLogFormat format)
     {
-        AccessLogFormat.Json => JsonSerializer.Serialize(this, AccessLogJsonContext.Default.AccessLogEntry),
-        _ => string.Create(CultureInfo.InvariantCulture,
-            $"{Time:yyyy-MM-ddTHH:mm:ss.fffZ} {ClientIp} {Method} {Path} {Status} {DurationMs:0.###}ms trace={TraceId ?? "-"}"),
-    };
+        if (format == AccessLogFormat.Json)
+        {
+            return JsonSerializer.Serialize(this, AccessLogJsonContext.Default.AccessLogEntry);
+        }
+
+        for (var size = 256; ; size *= 2)
+        {
+            var buffer = ArrayPool<char>.Shared.Rent(size);
+            try
+            {
+                if (TryFormatText(buffer, out var written))
+                {
+                    return new string(buffer, 0, written);
+                }
+            }
+            finally
+            {
+                ArrayPool<char>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>Writes the <see cref="AccessLogFormat.Text"/> line into <paramref name="destination"/>; false when it does not fit.</summary>
+    /// <remarks>The writer formats into one reused buffer this way, instead of allocating a string per request.</remarks>
+    public bool TryFormatText(Span<char> destination, out int written) =>
+        destination.TryWrite(CultureInfo.InvariantCulture,
+            $"{Time:yyyy-MM-ddTHH:mm:ss.fffZ} {ClientIp} {Method} {Path} {Status} {DurationMs:0.###}ms trace={TraceId ?? "-"}", out written);
 }
 
 /// <summary>Source-generated JSON for <see cref="AccessLogEntry"/> (camelCase keys).</summary>

@@ -26,6 +26,7 @@ public sealed partial class AccessLogWriter : BackgroundService
     private readonly AccessLogFormat _format;
     private readonly ILogger<AccessLogWriter> _logger;
     private long _dropped;
+    private char[] _line = new char[512];
 
     /// <summary>Creates the writer for the configured format and output.</summary>
     public AccessLogWriter(IOptions<AccessLogOptions> options, AccessLogOutput output, ILogger<AccessLogWriter> logger)
@@ -65,7 +66,7 @@ public sealed partial class AccessLogWriter : BackgroundService
         {
             while (reader.TryRead(out var entry))
             {
-                await _writer.WriteLineAsync(entry.Format(_format)).ConfigureAwait(false);
+                await WriteEntryAsync(entry).ConfigureAwait(false);
             }
 
             await _writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
@@ -76,6 +77,23 @@ public sealed partial class AccessLogWriter : BackgroundService
                 LogDropped(_logger, dropped);
             }
         }
+    }
+
+    // Text lines are formatted into one buffer owned by this single reader, so a line costs no string; JSON (and a
+    // line too long for the buffer, which then grows) goes through a string.
+    private Task WriteEntryAsync(AccessLogEntry entry)
+    {
+        if (_format == AccessLogFormat.Text)
+        {
+            if (entry.TryFormatText(_line, out var written))
+            {
+                return _writer.WriteLineAsync(_line.AsMemory(0, written));
+            }
+
+            _line = new char[_line.Length * 2];
+        }
+
+        return _writer.WriteLineAsync(entry.Format(_format));
     }
 
     [LoggerMessage(EventId = 1201, Level = LogLevel.Warning, Message = "Access log could not keep up: {Count} lines dropped")]

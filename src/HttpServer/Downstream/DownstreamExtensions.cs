@@ -17,7 +17,6 @@ public static class DownstreamExtensions
                 "Downstream:Url must be an absolute http:// or https:// URL (e.g. http://service1:8080).")
             .ValidateOnStart();
 
-        builder.Services.AddHttpContextAccessor();
         builder.Services.AddTransient<ForwardTraceHeadersHandler>();
         builder.Services.AddHttpClient<DownstreamClient>((sp, http) =>
                 http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<DownstreamOptions>>().Value.TimeoutSeconds))

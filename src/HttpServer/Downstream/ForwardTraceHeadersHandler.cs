@@ -1,14 +1,14 @@
 namespace HttpServer.Downstream;
 
 /// <summary>Copies <see cref="TraceHeaders.CopiedAsIs"/> from the request being served onto the outgoing call.</summary>
-public sealed class ForwardTraceHeadersHandler(IHttpContextAccessor accessor) : DelegatingHandler
+/// <remarks>The incoming headers travel with the call as <see cref="DownstreamClient.IncomingHeaders"/>.</remarks>
+public sealed class ForwardTraceHeadersHandler : DelegatingHandler
 {
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var incoming = accessor.HttpContext?.Request.Headers;
-        if (incoming is not null)
+        if (request.Options.TryGetValue(DownstreamClient.IncomingHeaders, out var incoming))
         {
             foreach (var name in TraceHeaders.CopiedAsIs)
             {

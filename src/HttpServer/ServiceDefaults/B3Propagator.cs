@@ -7,7 +7,8 @@ namespace HttpServer.ServiceDefaults;
 /// <remarks>
 /// Extract: the single <c>b3</c> header is read first, then <c>x-b3-*</c>. 64-bit trace ids are left-padded with zeros
 /// to 128 bits. Sampling state <c>1</c>/<c>true</c> and debug (<c>d</c>, <c>x-b3-flags: 1</c>) mean sampled; <c>0</c>/<c>false</c>
-/// mean not sampled; an absent state defers to this service, whose sampler records every root, so it counts as sampled.
+/// mean not sampled; an absent state defers to this service's sampler, whose default (parent-based, always on; see
+/// <c>OTEL_TRACES_SAMPLER</c>) records every root, so it counts as sampled.
 /// A deny-only <c>b3: 0</c> carries no ids: a fresh unsampled context is returned so the deny still reaches the next hop.
 /// Inject: <c>x-b3-traceid</c> (32 hex), <c>x-b3-spanid</c>, <c>x-b3-parentspanid</c> (when known), <c>x-b3-sampled</c>, and the
 /// same values as one <c>b3</c> header, so hops reading either form see the same trace.
@@ -99,7 +100,7 @@ public sealed class B3Propagator : TextMapPropagator
         {
             if (parts[0] != "0")
             {
-                // "1" or "d" without ids: nothing to continue; this service's sampler records the new root anyway.
+                // "1" or "d" without ids: nothing to continue; this service's sampler decides for the new root.
                 return false;
             }
 
