@@ -33,9 +33,12 @@ public sealed class ConnectionDrain : IDisposable
         // One delegate per server, so a request registers it without allocating.
         _closeIfDraining = state =>
         {
-            if (_draining.IsCancellationRequested)
+            var response = (HttpResponse)state;
+            // A 101 answers an upgrade (WebSocket): its connection: upgrade must stay; the upgraded connection is
+            // closed at the drain timeout like any other that is still open.
+            if (_draining.IsCancellationRequested && response.StatusCode != StatusCodes.Status101SwitchingProtocols)
             {
-                ((HttpResponse)state).Headers.Connection = "close";
+                response.Headers.Connection = "close";
             }
 
             return Task.CompletedTask;

@@ -160,10 +160,10 @@ public sealed partial class PortListener : IAsyncDisposable
     private static partial void LogCredentialFailure(ILogger logger, string sni, int port, string credential, string reason);
 
     [LoggerMessage(EventId = 1202, Level = LogLevel.Information,
-        Message = "Gateway port {Port} draining: no new connections, {Open} open one(s) told to close, up to {Seconds} s")]
+        Message = "Gateway port {Port} draining: no new connections, {Open} open one(s) asked to close, up to {Seconds} s")]
     private static partial void LogDraining(ILogger logger, int port, int open, double seconds);
 
     [LoggerMessage(EventId = 1203, Level = LogLevel.Information,
-        Message = "Gateway port {Port} drained: {Left} connection(s) still open at the drain timeout were closed")]
+        Message = "Gateway port {Port} drained ({Left} connection(s) still open at the end were closed)")]
     private static partial void LogDrained(ILogger logger, int port, int left);
 }
