@@ -13,7 +13,8 @@
 # soak, about 35 minutes). Sections (comma list, default all, in this order):
 #   sat       saturation, HTTP/1.1 keep-alive (wrk) and HTTP/2 (h2load), gateway vs nginx vs HAProxy
 #   profile   our gateway at saturation under dotnet-counters: bytes allocated per request, GCs, contention
-#   alloc     exact bytes allocated per request by our gateway, in one process (ingress-bench alloc), against
+#   alloc     exact bytes allocated per request by our gateway, in one process (ingress-bench alloc), with the types
+#             they are made of (the runtime's allocation sampling), against
 #             another build of it when INGRESS_BASELINE_BIN=path is set (e.g. main before a change), rounds alternated
 #   rate      fixed 1,000 req/s, 1 KB, TLS, 16 connections (hey -q): CPU s per 1,000 requests, RSS, added latency
 #   scale     1, 1,000 and 10,000 routes: throughput and the reload time of the large config
@@ -524,7 +525,7 @@ if has alloc; then
   # context each) with a backend and a client; the client-and-backend cost is subtracted. Counters sampled from
   # outside (dotnet-counters) lose intervals on a busy machine; this count does not depend on the load.
   say "== alloc: bytes allocated per request (in-process, exact)$([ -n "${INGRESS_BASELINE_BIN:-}" ] && echo ", against $INGRESS_BASELINE_BIN")"
-  alloc_args=(--gateway-dir "$(dirname "$INGRESS")" --requests 10000 --rounds "$((ROUNDS + 1))")
+  alloc_args=(--gateway-dir "$(dirname "$INGRESS")" --requests 10000 --rounds "$((ROUNDS + 1))" --types yes)
   [ -n "${INGRESS_BASELINE_BIN:-}" ] && alloc_args+=(--baseline-dir "$(dirname "$INGRESS_BASELINE_BIN")")
   timeout 900 "$BENCH" alloc "${alloc_args[@]}" > "$OUT/raw/alloc-inprocess.txt" 2>&1
   sed -n 's/^alloc target=\([^ ]*\) round=\([^ ]*\) requests=[^ ]* process_bytes_per_request=\([^ ]*\) gateway_bytes_per_request=\([^ ]*\)$/\1 \2 \3 \4/p' \

@@ -43,7 +43,7 @@ static int Usage()
           malformed --probe URL [--connect ip] [--slow 30]     bad requests over TLS, statuses, then a health check
           yarp      --port P --backend URL --cert PEM --key PEM  plain YARP TLS proxy: /test/hello -> /hello, else 404
           report    --tsv results.tsv [--machine machine.txt]  markdown tables of a run
-          alloc     --gateway-dir DIR [--baseline-dir DIR] [--requests 20000] [--rounds 3] [--concurrency 8]
+          alloc     --gateway-dir DIR [--baseline-dir DIR] [--requests 20000] [--rounds 3] [--concurrency 8] [--types yes]
                                                               exact bytes allocated per request by gateway builds (their
                                                               output folders), loaded and run in this process
         """);

@@ -30,6 +30,7 @@ public static class AllocationProbe
         var requests = options.Int("requests", 20000);
         var rounds = options.Int("rounds", 3);
         var concurrency = options.Int("concurrency", 8);
+        var byType = options.Optional("types") is "yes" or "true";
         var body = new byte[1024];
         Array.Fill(body, (byte)'x');
 
@@ -64,6 +65,8 @@ public static class AllocationProbe
                 await DriveAsync(client, target.Url, requests, concurrency); // warm-up: JIT, pools, connections
             }
 
+            using var sampler = byType ? new AllocationSampler() : null;
+            var typeTotals = targets.ToDictionary(t => t.Name, _ => new Dictionary<string, long>());
             for (var round = 1; round <= rounds; round++)
             {
                 double? direct = null;
@@ -73,10 +76,18 @@ public static class AllocationProbe
                 {
                     GC.Collect();
                     GC.WaitForPendingFinalizers();
+                    sampler?.Swap();
                     var before = GC.GetTotalAllocatedBytes(precise: true);
                     await DriveAsync(client, target.Url, requests, concurrency);
                     var after = GC.GetTotalAllocatedBytes(precise: true);
                     results[target.Name] = (double)(after - before) / requests;
+                    if (sampler is not null)
+                    {
+                        foreach (var (type, bytes) in sampler.Swap())
+                        {
+                            typeTotals[target.Name][type] = typeTotals[target.Name].GetValueOrDefault(type) + bytes;
+                        }
+                    }
                 }
 
                 direct = results["direct"];
@@ -85,6 +96,11 @@ public static class AllocationProbe
                     Console.WriteLine(FormattableString.Invariant(
                         $"alloc target={name} round={round} requests={requests} process_bytes_per_request={perRequest:0} gateway_bytes_per_request={(name == "direct" ? 0 : perRequest - direct):0}"));
                 }
+            }
+
+            if (byType)
+            {
+                PrintTypes(typeTotals, requests * rounds);
             }
         }
         finally
@@ -101,6 +117,24 @@ public static class AllocationProbe
         }
 
         return 0;
+    }
+
+    /// <summary>Per type, sampled bytes per request of each gateway build beyond the direct requests (client + backend).</summary>
+    private static void PrintTypes(Dictionary<string, Dictionary<string, long>> totals, int requests)
+    {
+        var direct = totals["direct"];
+        foreach (var (name, types) in totals.Where(t => t.Key != "direct"))
+        {
+            var rows = types.Keys.Union(direct.Keys)
+                .Select(type => (Type: type, Bytes: (double)(types.GetValueOrDefault(type) - direct.GetValueOrDefault(type)) / requests))
+                .Where(row => row.Bytes >= 8)
+                .OrderByDescending(row => row.Bytes)
+                .Take(40);
+            foreach (var (type, bytes) in rows)
+            {
+                Console.WriteLine(FormattableString.Invariant($"alloc-type target={name} sampled_bytes_per_request={bytes:0} type={type}"));
+            }
+        }
     }
 
     private static async Task DriveAsync(HttpClient client, string url, int requests, int concurrency)

@@ -124,34 +124,21 @@ public sealed class ForwardingStage : IRequestStage
     /// Picks the endpoint of an attempt. With the previous-hosts predicate, a host already tried is re-picked up to the
     /// host selection limit, after which the last pick is used (Envoy's <c>host_selection_retry_max_attempts</c>).
     /// </summary>
-    public static EndpointDefinition? PickEndpoint(Cluster cluster, RetryPolicy? retry, IReadOnlyCollection<EndpointDefinition> tried)
+    public static EndpointDefinition? PickEndpoint(Cluster cluster, RetryPolicy? retry, IReadOnlyCollection<EndpointDefinition>? tried)
     {
         // The cluster leaves out the endpoints already tried while others are healthy: the outcome Envoy's re-picks
         // reach, without leaving it to chance under LEAST_REQUEST or RANDOM.
-        return cluster.PickEndpoint(tried.Count > 0 && retry is { AvoidPreviousHosts: true } ? tried : null);
+        return cluster.PickEndpoint(tried is { Count: > 0 } && retry is { AvoidPreviousHosts: true } ? tried : null);
     }
 
     /// <summary>The attempts of one request: the first, then each retry the policy allows.</summary>
     private sealed class AttemptLoop(ForwardingStage stage, GatewayRequest request, Cluster cluster, RetryPolicy? retry,
         ReplayableBody body, CancellationTokenSource? routeTimeout)
     {
-        private readonly List<EndpointDefinition> _tried = [];
+        // The endpoints of the attempts before this one, made only when a retry happens.
+        private List<EndpointDefinition>? _tried;
         private int _retries;
         private RetryLease? _retrySlot;
-
-        public async Task RunAsync()
-        {
-            try
-            {
-                await AttemptAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                _retrySlot?.Dispose();
-                request.PendingRetry?.Dispose();
-                request.PendingRetry = null;
-            }
-        }
 
         // Holds the retry slot for the retry about to run, releasing the previous retry's.
         private void HoldRetrySlot(RetryLease slot)
@@ -160,99 +147,58 @@ public sealed class ForwardingStage : IRequestStage
             _retrySlot = slot;
         }
 
-        private async Task AttemptAsync()
+        // Every attempt runs in this one async method: a request pays for one state machine here, not one per layer.
+        public async Task RunAsync()
         {
-            var http = request.Http;
-            while (true)
+            try
             {
-                var endpoint = PickEndpoint(cluster, retry, _tried);
-                if (endpoint is null)
+                var http = request.Http;
+                while (true)
                 {
-                    await LocalReply.NoHealthyUpstreamReply(request).ConfigureAwait(false);
-                    return;
-                }
-
-                _tried.Add(endpoint);
-                request.Endpoint = endpoint;
-                request.Attempt = _retries + 1;
-                request.RetryPolicy = retry;
-                request.RetriesLeft = retry is not null && _retries < retry.NumRetries;
-                request.RetryableResponse = false;
-                body.Rewind(http);
-
-                // The cluster's circuit breakers (DestinationRule connectionPool): past them Envoy answers 503 UO.
-                using var lease = await cluster.TryAcquireAsync(endpoint, http.RequestAborted).ConfigureAwait(false);
-                if (lease is null)
-                {
-                    await UpstreamReplies.OverflowAsync(request).ConfigureAwait(false);
-                    return;
-                }
-
-                using var perTry = retry?.PerTryTimeout is { } perTryTimeout ? new CancellationTokenSource(perTryTimeout) : null;
-                using var linked = Link(routeTimeout, perTry);
-                var error = await stage._forwarder.SendAsync(http, endpoint.Prefix, cluster.Client, RequestConfig,
-                    GatewayTransformer.Instance, linked?.Token ?? CancellationToken.None).ConfigureAwait(false);
-                ReportToOutlierDetection(endpoint, error, perTry);
-                request.RetryPolicy = null;
-                if (error == ForwarderError.None)
-                {
-                    if (!request.RetryableResponse)
+                    if (_retries > 0 && request.Endpoint is { } previous)
                     {
+                        (_tried ??= []).Add(previous);
+                    }
+
+                    var endpoint = PickEndpoint(cluster, retry, _tried);
+                    if (endpoint is null)
+                    {
+                        await LocalReply.NoHealthyUpstreamReply(request).ConfigureAwait(false);
                         return;
                     }
 
-                    // A retriable status: the response was not sent downstream; try again in the slot the
-                    // transformer took.
-                    HoldRetrySlot(request.PendingRetry!);
-                    request.PendingRetry = null;
-                    if (!await BeforeRetryAsync().ConfigureAwait(false))
+                    request.Endpoint = endpoint;
+                    request.Attempt = _retries + 1;
+                    request.RetryPolicy = retry;
+                    request.RetriesLeft = retry is not null && _retries < retry.NumRetries;
+                    request.RetryableResponse = false;
+                    body.Rewind(http);
+
+                    // The cluster's circuit breakers (DestinationRule connectionPool): past them Envoy answers 503 UO.
+                    using var lease = await cluster.TryAcquireAsync(endpoint, http.RequestAborted).ConfigureAwait(false);
+                    if (lease is null)
                     {
+                        await UpstreamReplies.OverflowAsync(request).ConfigureAwait(false);
                         return;
                     }
 
-                    continue;
-                }
-
-                if (routeTimeout?.IsCancellationRequested == true
-                    || (error == ForwarderError.RequestTimedOut && perTry?.IsCancellationRequested != true))
-                {
-                    await ReportTimeoutAsync(perTry: false).ConfigureAwait(false);
-                    return;
-                }
-
-                if (http.RequestAborted.IsCancellationRequested || (perTry?.IsCancellationRequested != true && IsDownstreamCancel(error)))
-                {
-                    request.AddResponseFlag("DC");
-                    request.ResponseDetails = "downstream_remote_disconnect";
-                    return;
-                }
-
-                if (error == ForwarderError.RequestBodyClient)
-                {
-                    // The client's body broke HTTP framing (a bad chunk size): the client's fault, 400 DPE as Envoy's codec.
-                    await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
-                    return;
-                }
-
-                if (http.Response.HasStarted)
-                {
-                    request.AddResponseFlag(perTry?.IsCancellationRequested == true ? "UT" : "UR");
-                    request.ResponseDetails = perTry?.IsCancellationRequested == true
-                        ? "upstream_per_try_timeout"
-                        : "upstream_reset_after_response_started{remote_reset}";
-                    return;
-                }
-
-                var failure = perTry?.IsCancellationRequested == true ? AttemptFailure.PerTryTimeout : Classify(http, error);
-                if (retry is not null && retry.RetriesReset(failure))
-                {
-                    if (_retries >= retry.NumRetries)
+                    using var perTry = retry?.PerTryTimeout is { } perTryTimeout ? new CancellationTokenSource(perTryTimeout) : null;
+                    using var linked = Link(routeTimeout, perTry);
+                    var error = await stage._forwarder.SendAsync(http, endpoint.Prefix, cluster.Client, RequestConfig,
+                        GatewayTransformer.Instance, linked?.Token ?? CancellationToken.None).ConfigureAwait(false);
+                    ReportToOutlierDetection(endpoint, error, perTry);
+                    request.RetryPolicy = null;
+                    if (error == ForwarderError.None)
                     {
-                        request.AddResponseFlag("URX");
-                    }
-                    else if (cluster.TryAcquireRetry() is { } slot)
-                    {
-                        HoldRetrySlot(slot);
+                        if (!request.RetryableResponse)
+                        {
+                            return;
+                        }
+
+                        // A retriable status: the response was not sent downstream; try again in the slot the
+                        // transformer took.
+                        HoldRetrySlot(request.PendingRetry!);
+                        request.PendingRetry = null;
                         if (!await BeforeRetryAsync().ConfigureAwait(false))
                         {
                             return;
@@ -260,15 +206,70 @@ public sealed class ForwardingStage : IRequestStage
 
                         continue;
                     }
-                    else
-                    {
-                        // The cluster's retry budget (maxRetries) is spent: Envoy gives up and flags the overflow.
-                        request.AddResponseFlag("UO");
-                    }
-                }
 
-                await ReplyAsync(failure).ConfigureAwait(false);
-                return;
+                    if (routeTimeout?.IsCancellationRequested == true
+                        || (error == ForwarderError.RequestTimedOut && perTry?.IsCancellationRequested != true))
+                    {
+                        await ReportTimeoutAsync(perTry: false).ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (http.RequestAborted.IsCancellationRequested || (perTry?.IsCancellationRequested != true && IsDownstreamCancel(error)))
+                    {
+                        request.AddResponseFlag("DC");
+                        request.ResponseDetails = "downstream_remote_disconnect";
+                        return;
+                    }
+
+                    if (error == ForwarderError.RequestBodyClient)
+                    {
+                        // The client's body broke HTTP framing (a bad chunk size): the client's fault, 400 DPE as Envoy's codec.
+                        await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (http.Response.HasStarted)
+                    {
+                        request.AddResponseFlag(perTry?.IsCancellationRequested == true ? "UT" : "UR");
+                        request.ResponseDetails = perTry?.IsCancellationRequested == true
+                            ? "upstream_per_try_timeout"
+                            : "upstream_reset_after_response_started{remote_reset}";
+                        return;
+                    }
+
+                    var failure = perTry?.IsCancellationRequested == true ? AttemptFailure.PerTryTimeout : Classify(http, error);
+                    if (retry is not null && retry.RetriesReset(failure))
+                    {
+                        if (_retries >= retry.NumRetries)
+                        {
+                            request.AddResponseFlag("URX");
+                        }
+                        else if (cluster.TryAcquireRetry() is { } slot)
+                        {
+                            HoldRetrySlot(slot);
+                            if (!await BeforeRetryAsync().ConfigureAwait(false))
+                            {
+                                return;
+                            }
+
+                            continue;
+                        }
+                        else
+                        {
+                            // The cluster's retry budget (maxRetries) is spent: Envoy gives up and flags the overflow.
+                            request.AddResponseFlag("UO");
+                        }
+                    }
+
+                    await ReplyAsync(failure).ConfigureAwait(false);
+                    return;
+                }
+            }
+            finally
+            {
+                _retrySlot?.Dispose();
+                request.PendingRetry?.Dispose();
+                request.PendingRetry = null;
             }
         }
 

@@ -39,7 +39,7 @@ public sealed class ReplayableBody
     public bool HasBody => _bytes is not null;
 
     /// <summary>Reads the request body into memory when it fits within <paramref name="limit"/> bytes.</summary>
-    public static async Task<ReplayableBody> ReadAsync(HttpContext http, int limit)
+    public static async ValueTask<ReplayableBody> ReadAsync(HttpContext http, int limit)
     {
         var request = http.Request;
         var canHaveBody = http.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? request.ContentLength > 0;

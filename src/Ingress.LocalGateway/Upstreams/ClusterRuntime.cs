@@ -1,3 +1,4 @@
+using System.Buffers;
 using Ingress.LocalGateway.Endpoints;
 
 namespace Ingress.LocalGateway.Upstreams;
@@ -62,23 +63,70 @@ public sealed class ClusterRuntime : IDisposable
             return null;
         }
 
-        List<int> candidates = Outlier is { } outlier ? outlier.Healthy() : [.. Enumerable.Range(0, _endpoints.Length)];
-        if (candidates.Count == 0)
+        // Per request: the candidate indexes live on the stack (clusters are small; a large one rents an array).
+        int[]? rented = null;
+        var buffer = _endpoints.Length <= 64 ? stackalloc int[_endpoints.Length] : (rented = ArrayPool<int>.Shared.Rent(_endpoints.Length));
+        try
         {
-            return null;
+            var count = Outlier is { } outlier ? outlier.Healthy(buffer) : AllIndexes(buffer, _endpoints.Length);
+            if (count == 0)
+            {
+                return null;
+            }
+
+            var candidates = buffer[..count];
+            if (exclude is { Count: > 0 })
+            {
+                var fresh = 0;
+                foreach (var index in candidates)
+                {
+                    if (!Contains(exclude, _endpoints[index]))
+                    {
+                        candidates[fresh++] = index;
+                    }
+                }
+
+                // Nothing is written back unless kept, so when every healthy endpoint was tried the candidates are intact:
+                // any of them again (the outcome of Envoy's exhausted re-picks).
+                if (fresh > 0)
+                {
+                    candidates = candidates[..fresh];
+                }
+            }
+
+            var chosen = candidates.Length == 1 ? 0 : _balancer.Pick(candidates, _active);
+            return _endpoints[candidates[chosen]];
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
+            }
+        }
+    }
+
+    private static int AllIndexes(Span<int> buffer, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            buffer[i] = i;
         }
 
-        if (exclude is { Count: > 0 })
+        return count;
+    }
+
+    private static bool Contains(IReadOnlyCollection<EndpointDefinition> endpoints, EndpointDefinition endpoint)
+    {
+        foreach (var e in endpoints)
         {
-            var fresh = candidates.Where(i => !exclude.Any(e => Same(e, _endpoints[i]))).ToList();
-            if (fresh.Count > 0)
+            if (Same(e, endpoint))
             {
-                candidates = fresh;
+                return true;
             }
         }
 
-        var chosen = candidates.Count == 1 ? 0 : _balancer.Pick(candidates, i => Interlocked.Read(ref _active[i]));
-        return _endpoints[candidates[chosen]];
+        return false;
     }
 
     /// <summary>Tells outlier detection how a request to an endpoint ended (a status, or the status a failure maps to).</summary>

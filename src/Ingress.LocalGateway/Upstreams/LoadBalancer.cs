@@ -15,8 +15,8 @@ public abstract class LoadBalancer
         };
     }
 
-    /// <summary>The index into <paramref name="candidates"/> to use; <paramref name="active"/> gives an endpoint's requests in flight.</summary>
-    public abstract int Pick(IReadOnlyList<int> candidates, Func<int, long> active);
+    /// <summary>The index into <paramref name="candidates"/> to use; <paramref name="active"/> holds each endpoint's requests in flight.</summary>
+    public abstract int Pick(ReadOnlySpan<int> candidates, long[] active);
 }
 
 /// <summary>Envoy ROUND_ROBIN with equal weights: the candidates in turn.</summary>
@@ -25,15 +25,15 @@ public sealed class RoundRobinBalancer : LoadBalancer
     private long _next = -1;
 
     /// <inheritdoc />
-    public override int Pick(IReadOnlyList<int> candidates, Func<int, long> active) =>
-        (int)((ulong)Interlocked.Increment(ref _next) % (ulong)candidates.Count);
+    public override int Pick(ReadOnlySpan<int> candidates, long[] active) =>
+        (int)((ulong)Interlocked.Increment(ref _next) % (ulong)candidates.Length);
 }
 
 /// <summary>Envoy RANDOM: any candidate, uniformly.</summary>
 public sealed class RandomBalancer(Func<int, int> random) : LoadBalancer
 {
     /// <inheritdoc />
-    public override int Pick(IReadOnlyList<int> candidates, Func<int, long> active) => random(candidates.Count);
+    public override int Pick(ReadOnlySpan<int> candidates, long[] active) => random(candidates.Length);
 }
 
 /// <summary>
@@ -45,13 +45,13 @@ public sealed class LeastRequestBalancer(Func<int, int> random) : LoadBalancer
     private const int ChoiceCount = 2;
 
     /// <inheritdoc />
-    public override int Pick(IReadOnlyList<int> candidates, Func<int, long> active)
+    public override int Pick(ReadOnlySpan<int> candidates, long[] active)
     {
-        var best = random(candidates.Count);
+        var best = random(candidates.Length);
         for (var i = 1; i < ChoiceCount; i++)
         {
-            var sampled = random(candidates.Count);
-            if (active(candidates[sampled]) < active(candidates[best]))
+            var sampled = random(candidates.Length);
+            if (Interlocked.Read(ref active[candidates[sampled]]) < Interlocked.Read(ref active[candidates[best]]))
             {
                 best = sampled;
             }

@@ -61,25 +61,31 @@ public sealed class OutlierDetector
 
     /// <summary>
     /// The endpoints to balance over: the ones not ejected, or all of them when the healthy share is below the panic
-    /// threshold (<c>minHealthPercent</c>); empty when every endpoint is ejected and there is no panic (503 UH).
+    /// threshold (<c>minHealthPercent</c>), written to <paramref name="indexes"/> (a slot per endpoint); returns how
+    /// many, 0 when every endpoint is ejected and there is no panic (503 UH).
     /// </summary>
-    public List<int> Healthy()
+    public int Healthy(Span<int> indexes)
     {
         lock (_lock)
         {
             SweepUntil(_time.GetUtcNow());
-            var healthy = new List<int>(_monitors.Length);
+            var healthy = 0;
             for (var i = 0; i < _monitors.Length; i++)
             {
                 if (!_monitors[i].Ejected)
                 {
-                    healthy.Add(i);
+                    indexes[healthy++] = i;
                 }
             }
 
-            if (_monitors.Length > 0 && 100.0 * healthy.Count / _monitors.Length < _settings.MinHealthPercent)
+            if (_monitors.Length > 0 && 100.0 * healthy / _monitors.Length < _settings.MinHealthPercent)
             {
-                return Enumerable.Range(0, _monitors.Length).ToList();
+                for (var i = 0; i < _monitors.Length; i++)
+                {
+                    indexes[i] = i;
+                }
+
+                return _monitors.Length;
             }
 
             return healthy;
