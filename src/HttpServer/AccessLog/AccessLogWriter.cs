@@ -20,6 +20,9 @@ public sealed partial class AccessLogWriter : BackgroundService
 {
     private const int Capacity = 16_384;
 
+    /// <summary>The pause between writing one batch of lines and waiting for the next.</summary>
+    public static readonly TimeSpan BatchInterval = TimeSpan.FromMilliseconds(20);
+
     private readonly Channel<AccessLogEntry> _queue = Channel.CreateBounded<AccessLogEntry>(
         new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly TextWriter _writer;
@@ -76,6 +79,11 @@ public sealed partial class AccessLogWriter : BackgroundService
             {
                 LogDropped(_logger, dropped);
             }
+
+            // Let the next lines gather before waking again: under load, waiting on the queue right away woke this
+            // task (a thread-pool hand-off) and flushed stdout (a write call) for nearly every request. A line is
+            // written at most this much later; stopping still drains everything queued.
+            await Task.Delay(BatchInterval, CancellationToken.None).ConfigureAwait(false);
         }
     }
 
