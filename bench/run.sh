@@ -620,6 +620,15 @@ if has startup; then
     record startup "$variant" - ready_ms "$(sed -n 's/.* ready_ms=\([0-9.]*\).*/\1/p' <<< "$line")"
     record startup "$variant" - first_200_ms "$(sed -n 's/.* first_200_ms=\([0-9.]*\).*/\1/p' <<< "$line")"
   done
+  # The floor: a bare Kestrel endpoint (ingress-bench backend, workstation GC as the gateway) from exec to its first 200.
+  free_port; bp=$PORT_OUT
+  file="$OUT/raw/startup-bare-kestrel.txt"
+  "$BENCH" startup --runs "$STARTUP_RUNS" --admin "http://127.0.0.1:$bp/hello" --probe "http://127.0.0.1:$bp/hello" --timeout 120 \
+    -- env DOTNET_gcServer=0 "$BENCH" backend --port "$bp" --size 1024 > "$file" 2>&1
+  cat "$file"
+  line=$(grep '^startup median' "$file")
+  record startup bare-kestrel - ready_ms "$(sed -n 's/.* ready_ms=\([0-9.]*\).*/\1/p' <<< "$line")"
+  record startup bare-kestrel - first_200_ms "$(sed -n 's/.* first_200_ms=\([0-9.]*\).*/\1/p' <<< "$line")"
 fi
 
 if has service; then
