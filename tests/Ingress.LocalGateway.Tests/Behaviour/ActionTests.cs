@@ -210,7 +210,8 @@ public sealed class ActionTests : IAsyncLifetime
         Assert.Equal("127.0.0.1", seen.Header("x-envoy-external-address"));
         Assert.Equal("1", seen.Header("x-envoy-attempt-count"));
         Assert.NotEqual("client-chosen", seen.Header("x-request-id"));
-        Assert.True(Guid.TryParse(seen.Header("x-request-id"), out _));
+        // A version-4 UUID in lower case, as Envoy's UUID generator writes it.
+        Assert.Matches("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$", seen.Header("x-request-id"));
         Assert.Null(seen.Header("x-envoy-original-path"));
         Assert.Null(seen.Header("x-hop"));
         Assert.Null(seen.Header("keep-alive"));
