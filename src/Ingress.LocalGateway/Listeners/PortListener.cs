@@ -6,8 +6,6 @@ using Ingress.LocalGateway.Pipeline;
 using Ingress.LocalGateway.Reload;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,44 +49,25 @@ public sealed partial class PortListener : IAsyncDisposable
     public static async Task<PortListener> StartAsync(int port, ListenerProtocol protocol, IPEndPoint address,
         SnapshotHolder snapshots, RequestPipeline pipeline, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggerFactory);
-        builder.Services.AddLogging();
-        builder.Services.AddSingleton(loggerFactory);
-        var drain = new ConnectionDrain();
-        ConnectionDrain.AddClosableTransport(builder);
-        builder.WebHost.UseKestrelCore();
         var logger = loggerFactory.CreateLogger<PortListener>();
         PortListener? self = null;
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        var (app, drain) = DrainableServer.Build(loggerFactory, address, (listen, draining) =>
         {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(address, listen =>
+            if (protocol == ListenerProtocol.Https)
             {
-                listen.Use(drain.CountConnections);
-                if (protocol == ListenerProtocol.Https)
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    listen.Protocols = HttpProtocols.Http1AndHttp2;
-                    listen.UseHttps(new TlsHandshakeCallbackOptions
-                    {
-                        OnConnection = context => SelectTls(context, port, snapshots, self!),
-                        HandshakeTimeout = TimeSpan.FromSeconds(10),
-                    });
-                    listen.Use(drain.GoAwayWhenDraining);
-                }
-                else
-                {
-                    listen.Protocols = HttpProtocols.Http1;
-                }
-            });
-        });
-        var app = builder.Build();
-        app.Run(context =>
-        {
-            drain.Watch(context);
-            return pipeline.HandleAsync(context, port);
-        });
+                    OnConnection = context => SelectTls(context, port, snapshots, self!),
+                    HandshakeTimeout = TimeSpan.FromSeconds(10),
+                });
+                listen.Use(draining.GoAwayWhenDraining);
+            }
+            else
+            {
+                listen.Protocols = HttpProtocols.Http1;
+            }
+        }, context => pipeline.HandleAsync(context, port));
         self = new PortListener(app, drain, port, protocol, address, logger);
         try
         {
@@ -101,8 +80,7 @@ public sealed partial class PortListener : IAsyncDisposable
             throw new IOException($"cannot listen on {address} for Gateway port {port}: {e.Message}", e);
         }
 
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self.BoundAddress = new IPEndPoint(address.Address, new Uri(bound).Port);
+        self.BoundAddress = DrainableServer.BoundAddress(app, address);
         return self;
     }
 

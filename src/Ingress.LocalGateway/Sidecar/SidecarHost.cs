@@ -6,9 +6,6 @@ using Ingress.LocalGateway.Security;
 using Ingress.LocalGateway.Security.Authorization;
 using Ingress.LocalGateway.Security.Mtls;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -187,32 +184,14 @@ public sealed partial class SidecarHost : IAsyncDisposable
         Func<Microsoft.AspNetCore.Connections.ConnectionDelegate, Microsoft.AspNetCore.Connections.ConnectionDelegate>? connection,
         RequestDelegate handler, CancellationToken cancellationToken)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(_loggerFactory);
-        builder.Services.AddLogging();
-        var drain = new ConnectionDrain();
-        ConnectionDrain.AddClosableTransport(builder);
-        builder.WebHost.UseKestrelCore();
-        builder.WebHost.ConfigureKestrel(kestrel =>
+        var (app, drain) = DrainableServer.Build(_loggerFactory, address, (listen, _) =>
         {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(address, listen =>
+            listen.Protocols = HttpProtocols.Http1;
+            if (connection is not null)
             {
-                listen.Protocols = HttpProtocols.Http1;
-                listen.Use(drain.CountConnections);
-                if (connection is not null)
-                {
-                    listen.Use(connection);
-                }
-            });
-        });
-        var app = builder.Build();
-        app.Run(context =>
-        {
-            drain.Watch(context);
-            return handler(context);
-        });
+                listen.Use(connection);
+            }
+        }, handler);
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -225,8 +204,7 @@ public sealed partial class SidecarHost : IAsyncDisposable
         }
 
         _apps.Add((app, drain));
-        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new IPEndPoint(address.Address, new Uri(bound).Port);
+        return DrainableServer.BoundAddress(app, address);
     }
 
     private void Log(IEnumerable<Diagnostic> findings)
