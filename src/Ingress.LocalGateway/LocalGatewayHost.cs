@@ -100,15 +100,14 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
     /// </summary>
     public async Task<GatewayStartResult> StartAsync(CancellationToken cancellationToken = default)
     {
-        // The admin listener starts on another thread while this one loads and compiles the config: start-up is mostly
-        // the runtime loading and compiling code, and the two share none of it.
-        Task<AdminServer?> admin = _options.Admin is { } adminAddress
-            ? Task.Run<AdminServer?>(async () => await AdminServer.StartAsync(adminAddress, Snapshots, _listeners, Metrics, _loggerFactory,
-                cancellationToken).ConfigureAwait(false), cancellationToken)
-            : Task.FromResult<AdminServer?>(null);
+        if (_options.Admin is not null)
+        {
+            _admin = await AdminServer.StartAsync(_options.Admin, Snapshots, _listeners, Metrics, _loggerFactory, cancellationToken)
+                .ConfigureAwait(false);
+        }
+
         var loaded = _source.Load();
         var (snapshot, findings) = Compile(loaded);
-        _admin = await admin.ConfigureAwait(false);
         if (snapshot is null)
         {
             return new GatewayStartResult { Started = false, Diagnostics = findings };
