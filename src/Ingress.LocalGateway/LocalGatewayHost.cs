@@ -197,7 +197,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
             Code = code,
             Severity = Severity.Error,
             Message = message,
-            Location = paths.Count > 0 ? new Ingress.Config.Model.SourceLocation(string.Join(", ", paths), 0, 0) : Ingress.Config.Model.SourceLocation.None,
+            Location = paths.Count > 0 ? new Ingress.Config.Diagnostics.SourceLocation(string.Join(", ", paths), 0, 0) : Ingress.Config.Diagnostics.SourceLocation.None,
         };
         LogRefused(_logger, refusal.ToString());
         return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = [.. findings, refusal] };

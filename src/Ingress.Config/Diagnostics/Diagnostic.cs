@@ -1,4 +1,3 @@
-using Ingress.Config.Model;
 
 namespace Ingress.Config.Diagnostics;
 

@@ -1,4 +1,3 @@
-using Ingress.Config.Schema;
 
 namespace Ingress.Config.Model;
 

@@ -1,4 +1,3 @@
-using Ingress.Config.Schema;
 
 namespace Ingress.Config.Model;
 
@@ -61,7 +60,7 @@ public sealed record LoadBalancerSettings
     public Opaque? ConsistentHash { get; init; }
     public Opaque? LocalityLbSetting { get; init; }
     public Opaque? ZoneAwareLbSetting { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? WarmupDurationSecs { get; init; }
     public Opaque? Warmup { get; init; }
     public Opaque? BackendUtilization { get; init; }
@@ -78,10 +77,10 @@ public sealed record ConnectionPoolSettings
 public sealed record TcpSettings
 {
     public int? MaxConnections { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? ConnectTimeout { get; init; }
     public Opaque? TcpKeepalive { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? MaxConnectionDuration { get; init; }
     public string? IdleTimeout { get; init; }
 }
@@ -93,7 +92,7 @@ public sealed record HttpSettings
     public int? Http2MaxRequests { get; init; }
     public int? MaxRequestsPerConnection { get; init; }
     public int? MaxRetries { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? IdleTimeout { get; init; }
     [OneOf("DEFAULT", "DO_NOT_UPGRADE", "UPGRADE")]
     public string? H2UpgradePolicy { get; init; }
@@ -113,9 +112,9 @@ public sealed record OutlierDetection
     [Range(0, 4294967295)]
     public int? Consecutive5xxErrors { get; init; }
     public int? ConsecutiveErrors { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? Interval { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? BaseEjectionTime { get; init; }
     public int? MaxEjectionPercent { get; init; }
     public int? MinHealthPercent { get; init; }

@@ -1,4 +1,3 @@
-using Ingress.Config.Schema;
 
 namespace Ingress.Config.Model;
 
@@ -43,9 +42,9 @@ public sealed record Port
 }
 
 /// <summary>TLS settings of a Gateway server.</summary>
-[Cel(CelRules.TlsCertificatesOrCredentialNames)]
-[Cel(CelRules.CredentialNameOrCredentialNames)]
-[Cel(CelRules.CredentialNameOrTlsCertificates)]
+[Cel(CelRuleNames.TlsCertificatesOrCredentialNames)]
+[Cel(CelRuleNames.CredentialNameOrCredentialNames)]
+[Cel(CelRuleNames.CredentialNameOrTlsCertificates)]
 public sealed record ServerTlsSettings
 {
     public bool? HttpsRedirect { get; init; }

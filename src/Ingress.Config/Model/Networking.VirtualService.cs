@@ -1,4 +1,3 @@
-using Ingress.Config.Schema;
 
 namespace Ingress.Config.Model;
 
@@ -29,7 +28,7 @@ public sealed record HttpRoute
     public HttpDirectResponse? DirectResponse { get; init; }
     public DelegateReference? Delegate { get; init; }
     public HttpRewrite? Rewrite { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? Timeout { get; init; }
     public HttpRetry? Retries { get; init; }
     public HttpFaultInjection? Fault { get; init; }
@@ -162,12 +161,12 @@ public sealed record RegexRewrite
 public sealed record HttpRetry
 {
     public int? Attempts { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? PerTryTimeout { get; init; }
     public string? RetryOn { get; init; }
     public bool? RetryRemoteLocalities { get; init; }
     public bool? RetryIgnorePreviousHosts { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? Backoff { get; init; }
 }
 
@@ -182,9 +181,9 @@ public sealed record HttpFaultInjection
 [AtMostOneOf("fixedDelay", "exponentialDelay")]
 public sealed record FaultDelay
 {
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? FixedDelay { get; init; }
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? ExponentialDelay { get; init; }
     public Percent? Percentage { get; init; }
 
@@ -227,7 +226,7 @@ public sealed record CorsPolicy
     public IReadOnlyList<string> AllowMethods { get; init; } = [];
     public IReadOnlyList<string> AllowHeaders { get; init; } = [];
     public IReadOnlyList<string> ExposeHeaders { get; init; } = [];
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? MaxAge { get; init; }
     public bool? AllowCredentials { get; init; }
     [OneOf("UNSPECIFIED", "FORWARD", "IGNORE")]

@@ -1,16 +1,6 @@
-using Ingress.Config.Schema;
+using Ingress.Config.Diagnostics;
 
 namespace Ingress.Config.Model;
-
-/// <summary>Where a piece of configuration was read from: file, 1-based line and column.</summary>
-public readonly record struct SourceLocation(string File, int Line, int Column)
-{
-    /// <summary>A location for objects that were not read from a file (built in code, or in tests).</summary>
-    public static SourceLocation None { get; } = new("<memory>", 0, 0);
-
-    /// <inheritdoc />
-    public override string ToString() => Line > 0 ? $"{File}:{Line}" : File;
-}
 
 /// <summary>Maps a YAML key to a model property whose name does not follow the camelCase convention.</summary>
 [AttributeUsage(AttributeTargets.Property)]
@@ -101,9 +91,9 @@ public sealed record WorkloadSelector
 {
     [MaxProperties(4096)]
     [MaxLength(63, Each = true)]
-    [Cel(CelRules.LabelKeyNoWildcard)]
-    [Cel(CelRules.LabelKeyNotEmpty)]
-    [Cel(CelRules.LabelValueNoWildcard, Each = true)]
+    [Cel(CelRuleNames.LabelKeyNoWildcard)]
+    [Cel(CelRuleNames.LabelKeyNotEmpty)]
+    [Cel(CelRuleNames.LabelValueNoWildcard, Each = true)]
     public IReadOnlyDictionary<string, string> MatchLabels { get; init; } = Empty.Map<string>();
 }
 
@@ -122,6 +112,6 @@ public sealed record PolicyTargetReference
     [MinLength(1)]
     [MaxLength(253)]
     public string? Name { get; init; }
-    [Cel(CelRules.SameNamespace)]
+    [Cel(CelRuleNames.SameNamespace)]
     public string? Namespace { get; init; }
 }

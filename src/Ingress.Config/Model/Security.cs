@@ -1,4 +1,3 @@
-using Ingress.Config.Schema;
 
 namespace Ingress.Config.Model;
 
@@ -9,12 +8,12 @@ public sealed record PeerAuthentication : Resource
 }
 
 /// <summary>The spec of a <see cref="PeerAuthentication"/>.</summary>
-[Cel(CelRules.PortLevelMtlsNeedsSelector)]
+[Cel(CelRuleNames.PortLevelMtlsNeedsSelector)]
 public sealed record PeerAuthenticationSpec
 {
     public WorkloadSelector? Selector { get; init; }
     public MutualTls? Mtls { get; init; }
-    [Cel(CelRules.PortKeysInRange)]
+    [Cel(CelRuleNames.PortKeysInRange)]
     public IReadOnlyDictionary<string, MutualTls> PortLevelMtls { get; init; } = Empty.Map<MutualTls>();
 }
 
@@ -32,7 +31,7 @@ public sealed record RequestAuthentication : Resource
 }
 
 /// <summary>The spec of a <see cref="RequestAuthentication"/>.</summary>
-[Cel(CelRules.SelectorOrTargetRefs)]
+[Cel(CelRuleNames.SelectorOrTargetRefs)]
 public sealed record RequestAuthenticationSpec
 {
     public WorkloadSelector? Selector { get; init; }
@@ -44,7 +43,7 @@ public sealed record RequestAuthenticationSpec
 }
 
 /// <summary>One accepted JWT issuer with its keys and where the token is found.</summary>
-[Cel(CelRules.OneJwksSource)]
+[Cel(CelRuleNames.OneJwksSource)]
 public sealed record JwtRule
 {
     [MinLength(1)]
@@ -53,14 +52,14 @@ public sealed record JwtRule
     public IReadOnlyList<string> Audiences { get; init; } = [];
     [MinLength(1)]
     [MaxLength(2048)]
-    [Cel(CelRules.HttpUrl)]
+    [Cel(CelRuleNames.HttpUrl)]
     public string? JwksUri { get; init; }
 
     /// <summary>The legacy snake_case spelling of <see cref="JwksUri"/>.</summary>
     [YamlField("jwks_uri")]
     [MinLength(1)]
     [MaxLength(2048)]
-    [Cel(CelRules.HttpUrl)]
+    [Cel(CelRuleNames.HttpUrl)]
     public string? JwksUriLegacy { get; init; }
 
     public string? Jwks { get; init; }
@@ -72,7 +71,7 @@ public sealed record JwtRule
     public string? OutputPayloadToHeader { get; init; }
     public bool? ForwardOriginalToken { get; init; }
     public IReadOnlyList<ClaimToHeader> OutputClaimToHeaders { get; init; } = [];
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? Timeout { get; init; }
     [MaxItems(64)]
     [MinLength(1, Each = true)]
@@ -109,7 +108,7 @@ public sealed record AuthorizationPolicy : Resource
 }
 
 /// <summary>The spec of an <see cref="AuthorizationPolicy"/>.</summary>
-[Cel(CelRules.SelectorOrTargetRefs)]
+[Cel(CelRuleNames.SelectorOrTargetRefs)]
 [AtMostOneOf("provider")]
 public sealed record AuthorizationPolicySpec
 {
@@ -155,7 +154,7 @@ public sealed record RuleTo
 }
 
 /// <summary>Who the caller is: peer identity, request identity, namespace, address.</summary>
-[Cel(CelRules.ServiceAccountsAlone)]
+[Cel(CelRuleNames.ServiceAccountsAlone)]
 public sealed record Source
 {
     public IReadOnlyList<string> Principals { get; init; } = [];

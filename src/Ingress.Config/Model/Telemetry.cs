@@ -1,4 +1,3 @@
-using Ingress.Config.Schema;
 
 namespace Ingress.Config.Model;
 
@@ -9,7 +8,7 @@ public sealed record Telemetry : Resource
 }
 
 /// <summary>The spec of a <see cref="Telemetry"/>.</summary>
-[Cel(CelRules.SelectorOrTargetRefs)]
+[Cel(CelRuleNames.SelectorOrTargetRefs)]
 public sealed record TelemetrySpec
 {
     public WorkloadSelector? Selector { get; init; }
@@ -64,7 +63,7 @@ public sealed record Metrics
 {
     public IReadOnlyList<ProviderRef> Providers { get; init; } = [];
     public IReadOnlyList<MetricsOverrides> Overrides { get; init; } = [];
-    [Cel(CelRules.Duration)]
+    [Cel(CelRuleNames.Duration)]
     public string? ReportingInterval { get; init; }
 }
 
@@ -73,8 +72,8 @@ public sealed record MetricsOverrides
 {
     public MetricSelector? Match { get; init; }
     public bool? Disabled { get; init; }
-    [Cel(CelRules.UpsertNeedsValue, Each = true)]
-    [Cel(CelRules.RemoveForbidsValue, Each = true)]
+    [Cel(CelRuleNames.UpsertNeedsValue, Each = true)]
+    [Cel(CelRuleNames.RemoveForbidsValue, Each = true)]
     public IReadOnlyDictionary<string, MetricTagOverride> TagOverrides { get; init; } = Empty.Map<MetricTagOverride>();
 }
 

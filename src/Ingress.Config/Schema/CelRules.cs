@@ -23,81 +23,65 @@ public sealed record CelRule(string Name, string Expression, string Message, Fun
 /// </summary>
 public static class CelRules
 {
-    public const string Duration = "duration-at-least-1ms";
-    public const string LabelKeyNoWildcard = "label-key-no-wildcard";
-    public const string LabelKeyNotEmpty = "label-key-not-empty";
-    public const string LabelValueNoWildcard = "label-value-no-wildcard";
-    public const string TlsCertificatesOrCredentialNames = "tls-certificates-or-credential-names";
-    public const string CredentialNameOrCredentialNames = "credential-name-or-credential-names";
-    public const string CredentialNameOrTlsCertificates = "credential-name-or-tls-certificates";
-    public const string SelectorOrTargetRefs = "selector-or-target-refs";
-    public const string ServiceAccountsAlone = "service-accounts-alone";
-    public const string SameNamespace = "same-namespace";
-    public const string PortLevelMtlsNeedsSelector = "port-level-mtls-needs-selector";
-    public const string PortKeysInRange = "port-keys-in-range";
-    public const string OneJwksSource = "one-jwks-source";
-    public const string HttpUrl = "http-url";
-    public const string UpsertNeedsValue = "upsert-needs-value";
-    public const string RemoveForbidsValue = "remove-forbids-value";
 
     /// <summary>Every implemented rule, by name.</summary>
     public static IReadOnlyDictionary<string, CelRule> All { get; } = new CelRule[]
     {
-        new(Duration, "duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms",
+        new(CelRuleNames.Duration, "duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms",
             i => GoDuration.TryParse((string)i.Self, out var d) && d >= TimeSpan.FromMilliseconds(1)),
-        new(LabelKeyNoWildcard, "self.all(key, !key.contains(\"*\"))", "wildcard not allowed in label key match",
+        new(CelRuleNames.LabelKeyNoWildcard, "self.all(key, !key.contains(\"*\"))", "wildcard not allowed in label key match",
             i => Keys(i).All(k => !k.Contains('*', StringComparison.Ordinal))),
-        new(LabelKeyNotEmpty, "self.all(key, key.size() != 0)", "key must not be empty",
+        new(CelRuleNames.LabelKeyNotEmpty, "self.all(key, key.size() != 0)", "key must not be empty",
             i => Keys(i).All(k => k.Length != 0)),
-        new(LabelValueNoWildcard, "!self.contains(\"*\")", "wildcard not allowed in label value match",
+        new(CelRuleNames.LabelValueNoWildcard, "!self.contains(\"*\")", "wildcard not allowed in label value match",
             i => !((string)i.Self).Contains('*', StringComparison.Ordinal)),
-        new(TlsCertificatesOrCredentialNames,
+        new(CelRuleNames.TlsCertificatesOrCredentialNames,
             "(has(self.tlsCertificates) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1",
             "only one of credentialNames or tlsCertificates can be set",
             i => Count(i, "tlsCertificates", "credentialNames") <= 1),
-        new(CredentialNameOrCredentialNames,
+        new(CelRuleNames.CredentialNameOrCredentialNames,
             "(has(self.credentialName) ? 1 : 0) + (has(self.credentialNames) ? 1 : 0) <= 1",
             "only one of credentialName or credentialNames can be set",
             i => Count(i, "credentialName", "credentialNames") <= 1),
         // Upstream's rule tests credentialNames although its message says credentialName; applied as written.
-        new(CredentialNameOrTlsCertificates,
+        new(CelRuleNames.CredentialNameOrTlsCertificates,
             "(has(self.credentialNames) ? 1 : 0) + (has(self.tlsCertificates) ? 1 : 0) <= 1",
             "only one of credentialName or tlsCertificates can be set",
             i => Count(i, "credentialNames", "tlsCertificates") <= 1),
-        new(SelectorOrTargetRefs,
+        new(CelRuleNames.SelectorOrTargetRefs,
             "(has(self.selector) ? 1 : 0) + (has(self.targetRef) ? 1 : 0) + (has(self.targetRefs) ? 1 : 0) <= 1",
             "only one of targetRefs or selector can be set",
             i => Count(i, "selector", "targetRef", "targetRefs") <= 1),
-        new(ServiceAccountsAlone,
+        new(CelRuleNames.ServiceAccountsAlone,
             "(has(self.serviceAccounts) || has(self.notServiceAccounts)) ? (!has(self.principals) && " +
             "!has(self.notPrincipals) && !has(self.namespaces) && !has(self.notNamespaces)) : true",
             "Cannot set serviceAccounts with namespaces or principals",
             i => Count(i, "serviceAccounts", "notServiceAccounts") == 0 ||
                  Count(i, "principals", "notPrincipals", "namespaces", "notNamespaces") == 0),
-        new(SameNamespace, "self.size() == 0", "cross namespace referencing is not currently supported",
+        new(CelRuleNames.SameNamespace, "self.size() == 0", "cross namespace referencing is not currently supported",
             i => ((string)i.Self).Length == 0),
-        new(PortLevelMtlsNeedsSelector,
+        new(CelRuleNames.PortLevelMtlsNeedsSelector,
             "has(self.portLevelMtls) ? (((has(self.selector) && has(self.selector.matchLabels)) ? " +
             "self.selector.matchLabels : {}).size() > 0) : true",
             "portLevelMtls requires selector",
             i => !i.Has("portLevelMtls") || ((PeerAuthenticationSpec)i.Self).Selector?.MatchLabels.Count > 0),
         // int(key) fails to evaluate for a key that is not a number; the API server rejects that too.
-        new(PortKeysInRange, "self.all(key, 0 < int(key) && int(key) <= 65535)", "port must be between 1-65535",
+        new(CelRuleNames.PortKeysInRange, "self.all(key, 0 < int(key) && int(key) <= 65535)", "port must be between 1-65535",
             i => Keys(i).All(k => long.TryParse(k, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture,
                 out var port) && port is > 0 and <= 65535)),
-        new(OneJwksSource,
+        new(CelRuleNames.OneJwksSource,
             "(has(self.jwksUri) ? 1 : 0) + (has(self.jwks_uri) ? 1 : 0) + (has(self.jwks) ? 1 : 0) <= 1",
             "only one of jwks or jwksUri can be set",
             i => Count(i, "jwksUri", "jwks_uri", "jwks") <= 1),
-        new(HttpUrl, "url(self).getScheme() in [\"http\", \"https\"]", "url must have scheme http:// or https://",
+        new(CelRuleNames.HttpUrl, "url(self).getScheme() in [\"http\", \"https\"]", "url must have scheme http:// or https://",
             i => Uri.TryCreate((string)i.Self, UriKind.Absolute, out var uri) &&
                  uri.Scheme is "http" or "https"),
         // self.value on an absent value fails to evaluate; the API server rejects that too.
-        new(UpsertNeedsValue,
+        new(CelRuleNames.UpsertNeedsValue,
             "((has(self.operation) ? self.operation : \"\") == \"UPSERT\") ? (self.value != \"\") : true",
             "value must be set when operation is UPSERT",
             i => ((MetricTagOverride)i.Self).Operation != "UPSERT" || !string.IsNullOrEmpty(((MetricTagOverride)i.Self).Value)),
-        new(RemoveForbidsValue,
+        new(CelRuleNames.RemoveForbidsValue,
             "((has(self.operation) ? self.operation : \"\") == \"REMOVE\") ? !has(self.value) : true",
             "value must not be set when operation is REMOVE",
             i => ((MetricTagOverride)i.Self).Operation != "REMOVE" || !i.Has("value")),

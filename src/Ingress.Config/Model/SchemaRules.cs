@@ -1,4 +1,4 @@
-namespace Ingress.Config.Schema;
+namespace Ingress.Config.Model;
 
 // The rules of the CRDs' OpenAPI v3 schemas, written on the model properties they constrain. The CRDs cannot ship
 // with the tool, so StructuralValidator applies these; the schema tests check them against the CRDs field by field.
@@ -104,4 +104,25 @@ public sealed class AtMostOneOfAttribute(params string[] fields) : Attribute
 public sealed class CelAttribute(string name) : SchemaRuleAttribute
 {
     public string Name { get; } = name;
+}
+
+/// <summary>The names of the CRDs' CEL rules that model properties and types carry (<see cref="CelAttribute"/>).</summary>
+public static class CelRuleNames
+{
+    public const string Duration = "duration-at-least-1ms";
+    public const string LabelKeyNoWildcard = "label-key-no-wildcard";
+    public const string LabelKeyNotEmpty = "label-key-not-empty";
+    public const string LabelValueNoWildcard = "label-value-no-wildcard";
+    public const string TlsCertificatesOrCredentialNames = "tls-certificates-or-credential-names";
+    public const string CredentialNameOrCredentialNames = "credential-name-or-credential-names";
+    public const string CredentialNameOrTlsCertificates = "credential-name-or-tls-certificates";
+    public const string SelectorOrTargetRefs = "selector-or-target-refs";
+    public const string ServiceAccountsAlone = "service-accounts-alone";
+    public const string SameNamespace = "same-namespace";
+    public const string PortLevelMtlsNeedsSelector = "port-level-mtls-needs-selector";
+    public const string PortKeysInRange = "port-keys-in-range";
+    public const string OneJwksSource = "one-jwks-source";
+    public const string HttpUrl = "http-url";
+    public const string UpsertNeedsValue = "upsert-needs-value";
+    public const string RemoveForbidsValue = "remove-forbids-value";
 }
