@@ -33,7 +33,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
     private readonly IConfigSource _source;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly UpstreamClientPool _clients = new();
+    private readonly UpstreamClientPool _clients;
     private readonly GatewayCompiler _compiler;
     private readonly MeshUpstream? _mesh;
     private readonly ListenerManager _listeners;
@@ -52,6 +52,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         _source = source;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<LocalGatewayHost>();
+        _clients = new UpstreamClientPool(dedicatedHttp1: options.UpstreamHttp1 == UpstreamHttp1Client.Dedicated);
         _mesh = options.MeshCaDirectory is null ? null : new MeshUpstream(options.MeshCaDirectory, options.MeshIdentity);
         _compiler = new GatewayCompiler(options, _clients, mesh: _mesh);
         Metrics = new IstioMetrics(options.Namespace, options.Labels);

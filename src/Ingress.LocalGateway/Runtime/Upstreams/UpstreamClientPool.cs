@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using Ingress.LocalGateway.Runtime.Upstreams.Http1;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway.Runtime.Upstreams;
@@ -21,12 +22,18 @@ public sealed class UpstreamClientPool : IDisposable
     private readonly Lock _lock = new();
     private readonly IUpstreamTlsProvider _tls;
     private readonly TimeProvider _time;
+    private readonly bool _dedicatedHttp1;
 
-    /// <summary>A pool; <paramref name="tls"/> makes the SIMPLE/MUTUAL client options (<see cref="StandardUpstreamTlsProvider"/> unless given).</summary>
-    public UpstreamClientPool(TimeProvider? time = null, IUpstreamTlsProvider? tls = null)
+    /// <summary>
+    /// A pool; <paramref name="tls"/> makes the SIMPLE/MUTUAL client options (<see cref="StandardUpstreamTlsProvider"/>
+    /// unless given). With <paramref name="dedicatedHttp1"/> a cluster whose endpoints are all plain-text <c>http://</c>
+    /// (no TLS policy, no mesh mTLS) also gets the dedicated HTTP/1.1 client's connection pools.
+    /// </summary>
+    public UpstreamClientPool(TimeProvider? time = null, IUpstreamTlsProvider? tls = null, bool dedicatedHttp1 = false)
     {
         _time = time ?? TimeProvider.System;
         _tls = tls ?? new StandardUpstreamTlsProvider();
+        _dedicatedHttp1 = dedicatedHttp1;
     }
 
     /// <summary>Number of clusters currently running.</summary>
@@ -55,7 +62,10 @@ public sealed class UpstreamClientPool : IDisposable
             if (!_runtimes.TryGetValue(key, out var runtime))
             {
                 var client = ownClient is { } custom ? custom.Create() : CreateClient(clusterName, serviceHost, servicePort, policy);
-                runtime = new ClusterRuntime(clusterName, endpoints, policy, client, _time);
+                var http1 = _dedicatedHttp1 && ownClient is null && policy.Tls is null && endpoints.All(e => e.Address.Scheme == Uri.UriSchemeHttp)
+                    ? Http1OptionsFor(policy.Limits)
+                    : null;
+                runtime = new ClusterRuntime(clusterName, endpoints, policy, client, _time, http1: http1);
                 _runtimes[key] = runtime;
             }
 
@@ -149,6 +159,15 @@ public sealed class UpstreamClientPool : IDisposable
         HttpMessageHandler outer = limits.MaxRequestsPerConnection == 1 ? new CloseAfterRequestHandler(handler) : handler;
         return new HttpMessageInvoker(outer, disposeHandler: true);
     }
+
+    // The cluster's connection pool settings, as the YARP path's SocketsHttpHandler gets them.
+    private static Http1UpstreamOptions Http1OptionsFor(ConnectionLimits limits) => new()
+    {
+        ConnectTimeout = limits.ConnectTimeout,
+        IdleTimeout = limits.IdleTimeout,
+        MaxConnectionDuration = limits.MaxConnectionDuration,
+        MaxRequestsPerConnection = limits.MaxRequestsPerConnection == 1 ? 1 : 0,
+    };
 
     private static string? HostWithoutPort(string? host)
     {

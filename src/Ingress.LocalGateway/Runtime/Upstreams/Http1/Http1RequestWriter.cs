@@ -28,7 +28,10 @@ public readonly struct Http1RequestWriter
         WriteField(name, value);
     }
 
-    /// <summary>Adds a field with several values: one line each (<c>Cookie</c> joined with <c>"; "</c> as RFC 6265 asks).</summary>
+    /// <summary>
+    /// Adds a field with several values on one line, joined with <c>", "</c> as HttpClient joins them (<c>Cookie</c>
+    /// with <c>"; "</c>, as RFC 6265 asks).
+    /// </summary>
     public void Add(string name, Microsoft.Extensions.Primitives.StringValues values)
     {
         if (values.Count == 0 || IsOwnedByWriter(name))
@@ -42,16 +45,8 @@ public readonly struct Http1RequestWriter
             return;
         }
 
-        if (string.Equals(name, "cookie", StringComparison.OrdinalIgnoreCase))
-        {
-            WriteField(name, string.Join("; ", values.ToArray()));
-            return;
-        }
-
-        foreach (var value in values)
-        {
-            WriteField(name, value ?? "");
-        }
+        var separator = string.Equals(name, "cookie", StringComparison.OrdinalIgnoreCase) ? "; " : ", ";
+        WriteField(name, string.Join(separator, values.ToArray()));
     }
 
     internal void WriteRequestLine(string method, string target)

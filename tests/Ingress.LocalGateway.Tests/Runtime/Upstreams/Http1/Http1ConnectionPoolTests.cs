@@ -31,6 +31,20 @@ public sealed class Http1ConnectionPoolTests
     }
 
     [Fact]
+    public async Task Writes_a_field_with_several_values_on_one_line_as_httpclient_does()
+    {
+        await using var upstream = new RawUpstream(Ok);
+        using var pool = new Http1ConnectionPool(upstream.EndPoint);
+
+        await Http1Exchange.RunAsync(pool, new TestRequest
+        {
+            Values = [("x-list", new(["a", "b"])), ("Cookie", new(["c=1", "d=2"]))],
+        });
+
+        Assert.Equal("GET /hello HTTP/1.1\r\nhost: backend.test\r\nx-list: a, b\r\nCookie: c=1; d=2\r\n\r\n", Assert.Single(upstream.Requests).Head);
+    }
+
+    [Fact]
     public async Task Reuses_a_keep_alive_connection_for_the_next_request()
     {
         await using var upstream = new RawUpstream(Ok);

@@ -13,6 +13,7 @@ internal sealed class TestRequest : IHttp1Request
     public PipeReader? Body { get; init; }
     public long? BodyLength { get; init; }
     public IReadOnlyList<(string Name, string Value)> Headers { get; init; } = [];
+    public IReadOnlyList<(string Name, Microsoft.Extensions.Primitives.StringValues Values)> Values { get; init; } = [];
 
     public void WriteHeaders(Http1RequestWriter writer)
     {
@@ -20,9 +21,14 @@ internal sealed class TestRequest : IHttp1Request
         {
             writer.Add(name, value);
         }
+
+        foreach (var (name, values) in Values)
+        {
+            writer.Add(name, values);
+        }
     }
 
-    /// <summary>A body from text: streamed with a length, or chunked when <paramref name="chunked"/>.</summary>
+    /// <summary>A body from text.</summary>
     public static PipeReader BodyOf(string text) => PipeReader.Create(new MemoryStream(Encoding.ASCII.GetBytes(text)));
 }
 
