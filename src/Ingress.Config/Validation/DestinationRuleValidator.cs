@@ -162,7 +162,7 @@ internal static class DestinationRuleValidator
             }
         }
 
-        if (lb.WarmupDurationSecs is { } warmup && Durations.IstioError(warmup) is { } error)
+        if (lb.WarmupDurationSecs is { } warmup && Istio.Durations.ValidationError(warmup) is { } error)
         {
             f.Error(ValidationCodes.Duration, $"{path}.warmupDurationSecs", error);
         }
@@ -296,7 +296,7 @@ internal static class DestinationRuleValidator
 
     private static void Duration(string? value, string path, Findings f)
     {
-        if (value is not null && Durations.IstioError(value) is { } error)
+        if (value is not null && Istio.Durations.ValidationError(value) is { } error)
         {
             f.Error(ValidationCodes.Duration, path, error);
         }

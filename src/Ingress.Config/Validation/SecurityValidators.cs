@@ -395,7 +395,7 @@ internal static class SecurityValidators
                 }
             }
 
-            if (rule.Timeout is { } timeout && Durations.IstioError(timeout) is { } timeoutError)
+            if (rule.Timeout is { } timeout && Istio.Durations.ValidationError(timeout) is { } timeoutError)
             {
                 f.Error(Duration, $"{path}.timeout", timeoutError);
             }

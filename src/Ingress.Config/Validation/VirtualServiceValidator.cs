@@ -247,7 +247,7 @@ internal static class VirtualServiceValidator
         Rewrite(http.Rewrite, $"{path}.rewrite", f);
         AuthorityOnce(http, path, f);
         HttpDestinations(http.Route, $"{path}.route", f);
-        if (http.Timeout is { } timeout && Durations.IstioError(timeout) is { } error)
+        if (http.Timeout is { } timeout && Istio.Durations.ValidationError(timeout) is { } error)
         {
             f.Error(ValidationCodes.Duration, $"{path}.timeout", error);
         }
@@ -536,11 +536,11 @@ internal static class VirtualServiceValidator
         CorsHeaders(policy.ExposeHeaders, $"{path}.exposeHeaders", f);
         if (policy.MaxAge is { } maxAge)
         {
-            if (Durations.IstioError(maxAge) is { } error)
+            if (Istio.Durations.ValidationError(maxAge) is { } error)
             {
                 f.Error(ValidationCodes.Duration, $"{path}.maxAge", error);
             }
-            else if (Durations.TryParse(maxAge, out var age) && age.Ticks % TimeSpan.TicksPerSecond != 0)
+            else if (Istio.Durations.TryParse(maxAge, out long age) && !Istio.Durations.IsWholeSeconds(age))
             {
                 f.Error(ValidationCodes.Cors, $"{path}.maxAge", "max_age duration is accurate only to seconds precision");
             }
@@ -617,7 +617,7 @@ internal static class VirtualServiceValidator
 
             if (delay.FixedDelay is { } fixedDelay)
             {
-                if (Durations.IstioError(fixedDelay) is { } error)
+                if (Istio.Durations.ValidationError(fixedDelay) is { } error)
                 {
                     f.Error(ValidationCodes.Duration, $"{path}.delay.fixedDelay", error);
                 }
@@ -796,12 +796,12 @@ internal static class VirtualServiceValidator
             f.Error(ValidationCodes.Retries, path, "http retry policy configured when attempts are set to 0 (disabled)");
         }
 
-        if (retries.PerTryTimeout is { } perTry && Durations.IstioError(perTry) is { } error)
+        if (retries.PerTryTimeout is { } perTry && Istio.Durations.ValidationError(perTry) is { } error)
         {
             f.Error(ValidationCodes.Duration, $"{path}.perTryTimeout", error);
         }
 
-        if (retries.Backoff is { } backoff && Durations.IstioError(backoff) is { } backoffError)
+        if (retries.Backoff is { } backoff && Istio.Durations.ValidationError(backoff) is { } backoffError)
         {
             f.Error(ValidationCodes.Duration, $"{path}.backoff", backoffError);
         }

@@ -99,7 +99,7 @@ public class VirtualServiceValidatorTests
         },
         {
             "  - timeout: ten\n    route: [{destination: {host: web}}]", "ING1210", Severity.Error, "spec.http[0].timeout", 9,
-            "spec.http[0].timeout: invalid duration \"ten\": write a number with a unit, such as 500ms, 10s, 1m or 1h"
+            "spec.http[0].timeout: bad Duration: time: invalid duration \"ten\"; write a number with a unit, such as 500ms, 10s, 1m or 1h"
         },
         {
             "  - match: [{headers: {X-User: {exact: bob}}}]\n    route: [{destination: {host: web}}]", "ING1220", Severity.Warning,
