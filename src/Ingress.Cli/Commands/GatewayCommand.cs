@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Net;
 using Ingress.LocalGateway;
-using Ingress.LocalGateway.Reload;
 using Microsoft.Extensions.Logging;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Runtime.Tracing;
+using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.Cli.Commands;
 
@@ -77,7 +79,7 @@ internal static class GatewayCommand
     {
         using var loggerFactory = ProxyLogging.CreateFactory();
         // Spans are exported only when the standard OTEL_EXPORTER_OTLP_* variables name a collector.
-        options = options with { Tracing = Ingress.LocalGateway.Tracing.TracingOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Namespace) };
+        options = options with { Tracing = TracingOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Namespace) };
         var source = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin);
         await using var host = new LocalGatewayHost(options, source, loggerFactory, output);
         GatewayStartResult started;

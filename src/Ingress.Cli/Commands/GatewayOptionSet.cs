@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Ingress.LocalGateway;
-using Ingress.LocalGateway.Compilation;
-using Ingress.LocalGateway.Endpoints;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Snapshot.Upstreams;
+using Ingress.LocalGateway.Hosting.Endpoints;
 
 namespace Ingress.Cli.Commands;
 

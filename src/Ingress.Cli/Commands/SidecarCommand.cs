@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
-using Ingress.LocalGateway.Reload;
-using Ingress.LocalGateway.Sidecar;
 using Microsoft.Extensions.Logging;
+using Ingress.LocalGateway.Hosting.Sidecar;
+using Ingress.LocalGateway.Hosting.Reload;
 
 namespace Ingress.Cli.Commands;
 
