@@ -72,6 +72,11 @@ internal static class DestinationRuleValidator
         {
             SecurityValidators.Selector(selector, "spec.workloadSelector", f);
         }
+
+        foreach (var error in Istio.ExportTo.Errors(rule.Metadata.Namespace, spec.ExportTo, spec.WorkloadSelector is not null))
+        {
+            f.Error(ValidationCodes.ExportTo, "spec.exportTo", error);
+        }
     }
 
     private static void TrafficPolicy(TrafficPolicy policy, string path, Findings f)

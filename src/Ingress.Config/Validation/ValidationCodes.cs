@@ -6,6 +6,9 @@ namespace Ingress.Config.Validation;
 /// </summary>
 public static class ValidationCodes
 {
+    // Shared by several kinds
+    public const string ExportTo = "ING1001";
+
     // Gateway
     public const string GatewayName = "ING1101";
     public const string GatewayServers = "ING1102";

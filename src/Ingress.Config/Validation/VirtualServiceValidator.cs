@@ -109,9 +109,9 @@ internal static class VirtualServiceValidator
             L4Destinations(route.Route, $"{path}.route", f);
         }
 
-        foreach (var error in ExportTo.Errors(vs.Metadata.Namespace, spec.ExportTo))
+        foreach (var error in Istio.ExportTo.Errors(vs.Metadata.Namespace, spec.ExportTo))
         {
-            f.Error(VirtualServiceHosts, "spec.exportTo", error);
+            f.Error(ValidationCodes.ExportTo, "spec.exportTo", error);
         }
     }
 

@@ -120,17 +120,17 @@ public class VirtualServiceTableTests
         {
             "exportTo . and its own namespace",
             Bound + "exportTo: ['.', default]\nhttp:\n- " + Route,
-            "Error ING1201 spec.exportTo: duplicate entries in exportTo for entry default"
+            "Error ING1001 spec.exportTo: duplicate entries in exportTo for entry default"
         },
         {
             "exportTo * with a namespace",
             Bound + "exportTo: ['*', ns1]\nhttp:\n- " + Route,
-            "Error ING1201 spec.exportTo: cannot have both public (*) and non-public exportTo values for a resource"
+            "Error ING1001 spec.exportTo: cannot have both public (*) and non-public exportTo values for a resource"
         },
         {
             "exportTo none",
             Bound + "exportTo: ['~']\nhttp:\n- " + Route,
-            "Error ING1201 spec.exportTo: exportTo ~ (none) is not allowed for Istio configuration objects"
+            "Error ING1001 spec.exportTo: exportTo ~ (none) is not allowed for Istio configuration objects"
         },
     };
 
