@@ -14,16 +14,19 @@ public sealed class CelInput(object self, Func<string, bool> has)
 }
 
 /// <summary>One <c>x-kubernetes-validations</c> rule: its CEL text, its message, and the same check in C#.</summary>
-public sealed record CelRule(string Name, string Expression, string Message, Func<CelInput, bool> Holds);
+public sealed record CelRule(string Name, string Expression, string Message, Func<CelInput, bool> Holds)
+{
+    /// <summary>Why the rule cannot be evaluated on a file (it is skipped and listed as not evaluated), or null.</summary>
+    public string? NotEvaluated { get; init; }
+}
 
 /// <summary>
-/// The CEL rules of the Istio and cert-manager CRDs that can be evaluated without a cluster, written as ordinary
-/// code. Model properties and types name them with <see cref="CelAttribute"/>; the schema tests check that every
+/// The CEL rules of the Istio, cert-manager and Gateway API CRDs that can be evaluated without a cluster, written as
+/// ordinary code. Model properties and types name them with <see cref="CelAttribute"/>; the schema tests check that every
 /// rule in the CRDs is either here (same expression) or listed in docs/conformance.md as not evaluated.
 /// </summary>
-public static class CelRules
+public static partial class CelRules
 {
-
     /// <summary>Every implemented rule, by name.</summary>
     public static IReadOnlyDictionary<string, CelRule> All { get; } = new CelRule[]
     {
@@ -85,7 +88,7 @@ public static class CelRules
             "((has(self.operation) ? self.operation : \"\") == \"REMOVE\") ? !has(self.value) : true",
             "value must not be set when operation is REMOVE",
             i => ((MetricTagOverride)i.Self).Operation != "REMOVE" || !i.Has("value")),
-    }.ToDictionary(r => r.Name, StringComparer.Ordinal);
+    }.Concat(GatewayApiRules()).ToDictionary(r => r.Name, StringComparer.Ordinal);
 
     /// <summary>A CEL expression with its line breaks and runs of spaces folded, for comparing with the CRD's.</summary>
     public static string Normalize(string expression) =>
