@@ -101,7 +101,7 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
 
     /// <summary>Istio's <c>vsHostInKubernetesGateway</c>: a listener without hostname serves every host.</summary>
     private static bool ListenersServeAnyHost(KubernetesGateway gateway, VirtualService vs) =>
-        gateway.Spec.Listeners.Any(l => string.IsNullOrEmpty(l.Hostname) || vs.Spec.Hosts.Any(h => Hosts.Matches(l.Hostname, h)));
+        gateway.Spec.Listeners.Any(l => string.IsNullOrEmpty(l.Hostname) || vs.Spec.Hosts.Any(h => HostNames.Matches(l.Hostname, h)));
 
     private sealed record Missing(string Reference, string Namespace, string Name)
     {
