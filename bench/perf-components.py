@@ -4,7 +4,7 @@
 usage: perf script -i perf.data -F ip,sym,dso | python3 bench/perf-components.py CPU_US_PER_REQUEST
 
 Each sample is charged once, to the component of its innermost frame that belongs to one (kernel time to the system
-call it serves and the socket side it serves; base-library and runtime frames to the code that called them). A second table counts, per layer, the samples
+call it serves; base-library and runtime frames to the code that called them). A second table counts, per layer, the samples
 whose stack passes through it at all (so the rows overlap): what the request would save if that layer cost nothing.
 """
 import re
@@ -41,17 +41,6 @@ INCLUSIVE = [
 GENERIC = re.compile(r"System\.Private\.CoreLib|System\.Runtime|System\.Collections|System\.Memory|System\.Linq|System\.Text|"
                      r"libc\.so|ld-linux|libcoreclr|libclrjit|\[unknown\]|stub ")
 DISPATCH = re.compile(r"System\.Threading|CompilerServices|ThreadPool")
-SIDES = [("downstream", re.compile(r"Kestrel\.Transport\.Sockets|SslStream")), ("upstream", re.compile(r"System\.Net\.Http|NetworkStream"))]
-
-
-def side(stack):
-    for _, sym, dso in stack:
-        for name, rule in SIDES:
-            if rule.search(sym):
-                return name
-    return "either side"
-
-
 def component(stack):
     inner = stack[0]
     if "[kernel" in inner[2]:
@@ -60,7 +49,7 @@ def component(stack):
                 break
             for name, rule in KERNEL_RULES:
                 if rule.search(sym):
-                    return name if "futex" in name or "epoll" in name else f"{name}, {side(stack)} socket"
+                    return name
         return "kernel: other (interrupts, page faults, timers)"
     # Charge a sample to the innermost frame that belongs to a component: base-library and runtime frames (string
     # copies, dictionary look-ups, allocation helpers, casts) are charged to the code that called them.
