@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Ingress.LocalGateway.Runtime.Upstreams.Http1;
 using Microsoft.AspNetCore.Http;
@@ -147,7 +148,9 @@ public sealed partial class ForwardingStage
             }
         }
 
-        // One attempt: YARP's HttpForwarder.SendAsync with the gateway's transformer, on the dedicated client.
+        // One attempt: YARP's HttpForwarder.SendAsync with the gateway's transformer, on the dedicated client. Its state
+        // machine (and the client's) come from a pool: they would otherwise be a few hundred bytes per request.
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         private async ValueTask<ForwarderError> SendWithHttp1ClientAsync(Http1ConnectionPool pool, CancellationToken? timeouts)
         {
             var http = request.Http;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Ingress.LocalGateway.Runtime.Upstreams.Http1;
 
@@ -72,6 +73,7 @@ public sealed class Http1Connection : IAsyncDisposable
     }
 
     /// <summary>Writes the request, starts its body and reads the response head. Failures of the upstream throw <see cref="Http1UpstreamException"/>.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     internal async ValueTask SendAsync(IHttp1Request request, IHttp1ResponseHandler handler, CancellationToken cancellationToken)
     {
         Requests++;
@@ -117,6 +119,7 @@ public sealed class Http1Connection : IAsyncDisposable
     /// its trailers to <paramref name="handler"/>. Failures of the upstream throw <see cref="Http1UpstreamException"/>;
     /// failures writing to <paramref name="destination"/> are the caller's and pass through unwrapped.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask CopyResponseBodyAsync(PipeWriter destination, IHttp1ResponseHandler handler)
     {
         var framing = Head.Framing;
@@ -269,6 +272,7 @@ public sealed class Http1Connection : IAsyncDisposable
     // Every read and write of an exchange is bounded by the activity timeout, restarted on each.
     private void Arm() => _activity.CancelAfter(_options.ActivityTimeout);
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ReadResult> ReadAsync()
     {
         try
@@ -285,6 +289,7 @@ public sealed class Http1Connection : IAsyncDisposable
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReadHeadAsync(IHttp1ResponseHandler handler)
     {
         while (true)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace Ingress.LocalGateway.Runtime.Upstreams.Http1;
 
@@ -68,6 +69,7 @@ public sealed class Http1ConnectionPool : IDisposable
     /// <see cref="Http1UpstreamException"/>; cancellation by <paramref name="cancellationToken"/> throws
     /// <see cref="OperationCanceledException"/>.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Http1Connection> SendAsync(IHttp1Request request, IHttp1ResponseHandler handler, CancellationToken cancellationToken)
     {
         while (true)
