@@ -193,26 +193,17 @@ public static class AllocationProbe
     }
 
     /// <summary>Resolves a build's own assemblies from its folder; the .NET and ASP.NET Core framework stays shared.</summary>
+    // The bench references OpenTelemetry as the gateway does, so the process already runs the System.Diagnostics.
+    // DiagnosticSource the gateway needs (newer than the framework's) and every build shares it with System.Net.Http.
     private sealed class BuildLoadContext(string dir) : AssemblyLoadContext("gateway " + dir)
     {
-        private static readonly Dictionary<string, string> Framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
-            .Split(Path.PathSeparator).DistinctBy(Path.GetFileNameWithoutExtension, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(p => Path.GetFileNameWithoutExtension(p), StringComparer.OrdinalIgnoreCase);
+        private static readonly HashSet<string> Framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)
+            .Split(Path.PathSeparator).Select(Path.GetFileNameWithoutExtension).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         protected override Assembly? Load(AssemblyName assemblyName)
         {
             var path = Path.Combine(dir, assemblyName.Name + ".dll");
-            if (!File.Exists(path))
-            {
-                return null;
-            }
-
-            // A framework assembly stays shared, unless the build asks for a newer one than the framework has and
-            // carries it (OpenTelemetry's System.Diagnostics.DiagnosticSource).
-            return !Framework.TryGetValue(assemblyName.Name ?? "", out var shared)
-                || assemblyName.Version > AssemblyName.GetAssemblyName(shared).Version
-                ? LoadFromAssemblyPath(path)
-                : null;
+            return !Framework.Contains(assemblyName.Name ?? "") && File.Exists(path) ? LoadFromAssemblyPath(path) : null;
         }
     }
 
