@@ -11,11 +11,11 @@ public static class DownstreamExtensions
     {
         builder.Services.AddOptions<DownstreamOptions>()
             .BindConfiguration(DownstreamOptions.Section)
-            .ValidateDataAnnotations()
             .Validate(
                 o => o.Url is null || (o.Url.IsAbsoluteUri && (o.Url.Scheme == Uri.UriSchemeHttp || o.Url.Scheme == Uri.UriSchemeHttps)),
                 "Downstream:Url must be an absolute http:// or https:// URL (e.g. http://service1:8080).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DownstreamOptions>, DownstreamOptionsValidator>();
 
         builder.Services.AddTransient<ForwardTraceHeadersHandler>();
         builder.Services.AddHttpClient<DownstreamClient>((sp, http) =>

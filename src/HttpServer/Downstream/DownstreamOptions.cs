@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace HttpServer.Downstream;
 
@@ -18,3 +19,7 @@ public sealed record DownstreamOptions
     /// <summary>The URL called: <see cref="Url"/> with <c>/hello</c> appended to its path.</summary>
     public Uri? HelloUrl => Url is null ? null : new Uri(Url.AbsoluteUri.TrimEnd('/') + "/hello");
 }
+
+/// <summary>Checks the <see cref="DownstreamOptions"/> attributes with code generated at compile time (no reflection: the native build).</summary>
+[OptionsValidator]
+internal sealed partial class DownstreamOptionsValidator : IValidateOptions<DownstreamOptions>;

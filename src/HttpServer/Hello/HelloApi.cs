@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace HttpServer.Hello;
 
 /// <summary>The <c>/hello</c> endpoint.</summary>
@@ -8,8 +10,8 @@ public static class HelloApi
     {
         builder.Services.AddOptions<HelloOptions>()
             .BindConfiguration(HelloOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<HelloOptions>, HelloOptionsValidator>();
         builder.Services.AddSingleton<HelloHandler>();
         return builder;
     }

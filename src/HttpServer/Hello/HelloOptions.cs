@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace HttpServer.Hello;
 
@@ -12,3 +13,7 @@ public sealed record HelloOptions
     [Range(0, 60_000, ErrorMessage = "Hello:MaxDelayMs must be between {1} and {2} (milliseconds).")]
     public int MaxDelayMs { get; init; }
 }
+
+/// <summary>Checks the <see cref="HelloOptions"/> attributes with code generated at compile time (no reflection: the native build).</summary>
+[OptionsValidator]
+internal sealed partial class HelloOptionsValidator : IValidateOptions<HelloOptions>;

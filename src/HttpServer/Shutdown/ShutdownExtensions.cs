@@ -10,11 +10,11 @@ public static class ShutdownExtensions
     {
         builder.Services.AddOptions<ShutdownOptions>()
             .BindConfiguration(ShutdownOptions.Section)
-            .ValidateDataAnnotations()
             .Validate(
                 o => o.DrainDelaySeconds < o.GracePeriodSeconds,
                 "Shutdown:DrainDelaySeconds must be less than Shutdown:GracePeriodSeconds (the drain is part of the grace period).")
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>();
 
         builder.Services.AddOptions<HostOptions>()
             .Configure<IOptions<ShutdownOptions>>((host, shutdown) =>

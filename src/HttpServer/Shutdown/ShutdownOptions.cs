@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace HttpServer.Shutdown;
 
@@ -16,3 +17,7 @@ public sealed record ShutdownOptions
     [Range(1.0, 3600.0, ErrorMessage = "Shutdown:GracePeriodSeconds must be between {1} and {2} seconds.")]
     public double GracePeriodSeconds { get; init; } = 25;
 }
+
+/// <summary>Checks the <see cref="ShutdownOptions"/> attributes with code generated at compile time (no reflection: the native build).</summary>
+[OptionsValidator]
+internal sealed partial class ShutdownOptionsValidator : IValidateOptions<ShutdownOptions>;

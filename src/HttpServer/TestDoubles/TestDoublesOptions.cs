@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace HttpServer.TestDoubles;
 
@@ -15,3 +16,7 @@ public sealed record TestDoublesOptions
     [Range(0.0, 3600.0, ErrorMessage = "TestDoubles:MaxDelaySeconds must be between {1} and {2} seconds.")]
     public double MaxDelaySeconds { get; init; } = 60;
 }
+
+/// <summary>Checks the <see cref="TestDoublesOptions"/> attributes with code generated at compile time (no reflection: the native build).</summary>
+[OptionsValidator]
+internal sealed partial class TestDoublesOptionsValidator : IValidateOptions<TestDoublesOptions>;
