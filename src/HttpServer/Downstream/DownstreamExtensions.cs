@@ -1,3 +1,4 @@
+using HttpServer.ServiceDefaults;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -9,13 +10,14 @@ public static class DownstreamExtensions
     /// <summary>Binds <c>Downstream</c> and adds the typed <see cref="DownstreamClient"/>.</summary>
     public static WebApplicationBuilder AddDownstream(this WebApplicationBuilder builder)
     {
+        // The attributes first, then the rules written here (the order ValidateDataAnnotations() had).
+        builder.Services.AddSingleton<IValidateOptions<DownstreamOptions>, AnnotationsValidator<DownstreamOptions>>();
         builder.Services.AddOptions<DownstreamOptions>()
             .BindConfiguration(DownstreamOptions.Section)
             .Validate(
                 o => o.Url is null || (o.Url.IsAbsoluteUri && (o.Url.Scheme == Uri.UriSchemeHttp || o.Url.Scheme == Uri.UriSchemeHttps)),
                 "Downstream:Url must be an absolute http:// or https:// URL (e.g. http://service1:8080).")
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<DownstreamOptions>, DownstreamOptionsValidator>();
 
         builder.Services.AddTransient<ForwardTraceHeadersHandler>();
         builder.Services.AddHttpClient<DownstreamClient>((sp, http) =>

@@ -1,3 +1,4 @@
+using HttpServer.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace HttpServer.Hello;
@@ -8,10 +9,11 @@ public static class HelloApi
     /// <summary>Binds <c>Hello</c> and registers the handler.</summary>
     public static WebApplicationBuilder AddHello(this WebApplicationBuilder builder)
     {
+        // The attributes first, then the rules written here (the order ValidateDataAnnotations() had).
+        builder.Services.AddSingleton<IValidateOptions<HelloOptions>, AnnotationsValidator<HelloOptions>>();
         builder.Services.AddOptions<HelloOptions>()
             .BindConfiguration(HelloOptions.Section)
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<HelloOptions>, HelloOptionsValidator>();
         builder.Services.AddSingleton<HelloHandler>();
         return builder;
     }

@@ -14,10 +14,11 @@ public static class TestDoublesApi
     /// <summary>Binds <c>TestDoubles</c>.</summary>
     public static WebApplicationBuilder AddTestDoubles(this WebApplicationBuilder builder)
     {
+        // The attributes first, then the rules written here (the order ValidateDataAnnotations() had).
+        builder.Services.AddSingleton<IValidateOptions<TestDoublesOptions>, AnnotationsValidator<TestDoublesOptions>>();
         builder.Services.AddOptions<TestDoublesOptions>()
             .BindConfiguration(TestDoublesOptions.Section)
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TestDoublesOptions>, TestDoublesOptionsValidator>();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TestDoublesJson.Default));
         return builder;
     }
