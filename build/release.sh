@@ -55,6 +55,7 @@ if [ "$tool" -eq 1 ]; then
   cp -r "$stage/service" "$bundle/"
   [ -d "$stage/dashboard" ] && cp -r "$stage/dashboard" "$bundle/"
   step dotnet pack src/Ingress.Cli -c Release -r "$rid" -o "$artifacts/packages" -nologo -v quiet -p:BundleDirectory="$bundle" -p:ToolPackageRuntimeIdentifiers="$rid"
+  [ -f "$artifacts/packages/ingress.$rid.1.0.0.nupkg" ] || { ls -l "$artifacts/packages"; echo "release: no ingress.$rid.1.0.0.nupkg"; exit 1; }
   step dotnet pack src/Ingress.Cli -c Release -o "$artifacts/packages" -nologo -v quiet -p:ToolPackageRuntimeIdentifiers="$rid"
   rm -rf "$bundle"
   ls -l "$artifacts/packages"

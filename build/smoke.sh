@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
-# Runs an unpacked release (build/release.sh) as a user would, and fails on the first difference:
-#   bash build/smoke.sh artifacts/ingress-linux-x64 [JIT-INGRESS-DLL]
+# Unpacks a release archive (build/release.sh) in a temporary folder outside the clone and runs it as a user would,
+# failing on the first difference:
+#   bash build/smoke.sh artifacts/ingress-linux-x64.tar.gz [JIT-INGRESS-DLL]
 # 1. `ingress validate` and `ingress analyze` of the user's manifests (tests/fixtures/seed): the native binary prints
 #    the same findings and exits with the same code as the JIT build (when its ingress.dll is given).
 # 2. `ingress gateway` serves the seed over TLS (the homework's self-signed certificate) in front of the bundled
 #    service, and a real curl gets `hello.` through it.
 # 3. `ingress up`, started from an empty folder outside any clone, serves the built-in local overlay; its printed curl
 #    command gets `hello.`; Ctrl+C (SIGINT) stops it with exit code 0.
+# 4. With TOOL_PACKAGES=DIR (build/release.sh's artifacts/packages): the .NET tool installed from that folder
+#    (`dotnet tool install --tool-path`), then the same `ingress up` as in 3 through it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-release="$(realpath "$1")"
+archive="$(realpath "$1")"
 jit="${2:-}"
-ingress="$release/ingress"
 seed=tests/fixtures/seed
 work="$(mktemp -d)"
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+mkdir "$work/unpacked"
+tar -xzf "$archive" -C "$work/unpacked"
+release="$(find "$work/unpacked" -mindepth 1 -maxdepth 1 -type d | head -1)"
+ingress="$release/ingress"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 # Polls a command until it succeeds, for at most $1 seconds.
 until_ok() { local deadline=$((SECONDS + $1)); shift; until "$@" >/dev/null 2>&1; do [ $SECONDS -lt $deadline ] || return 1; sleep 0.2; done; }
@@ -72,21 +78,33 @@ body=$(curl -sS --resolve "httpsserver.kuopenx.io:$https_port:127.0.0.1" --cacer
 echo "smoke: ingress gateway served the seed over verified TLS: curl got '$body'"
 kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true; pids=()
 
-# 3. ingress up outside any clone.
-mkdir "$work/elsewhere"
-( cd "$work/elsewhere" && exec "$ingress" up --state-dir "$work/state" --https-port 0 --http-port 0 \
-    --dashboard-port "$(free_port)" ) >"$work/up.log" 2>&1 &
-up=$!
-pids+=($up)
-printed() { grep -oE 'curl --resolve httpsserver\.kuopenx\.io:[0-9]+:127\.0\.0\.1 --cacert \S+ https://\S+/test/hello$' "$work/up.log"; }
-until_ok 120 printed || { cat "$work/up.log"; fail "ingress up printed no curl command within 120 s"; }
-read -r -a curl_command <<<"$(printed | head -1)"
-body=$("${curl_command[@]}" -sS)
-[ "$body" = "hello." ] || { cat "$work/up.log"; fail "ingress up: '${curl_command[*]}' got '$body'"; }
-grep -q 'as built into ingress' "$work/up.log" || fail "ingress up did not serve the built-in overlay"
-grep -q 'trace viewer: not started' "$work/up.log" && [ -d "$release/dashboard" ] && fail "the bundled trace viewer did not start"
-kill -INT "$up"
-status=0; wait "$up" || status=$?
-pids=()
-[ "$status" -eq 0 ] || { cat "$work/up.log"; fail "ingress up exited $status after Ctrl+C"; }
-echo "smoke: ingress up outside a clone: curl got '$body'; Ctrl+C stopped it (exit 0)"
+# 3. ingress up outside any clone (and 4. the same through the installed tool).
+check_up() { # check_up INGRESS LABEL
+  local exe="$1" label="$2" up status body
+  rm -rf "$work/elsewhere" "$work/state"; mkdir "$work/elsewhere"
+  ( cd "$work/elsewhere" && exec "$exe" up --state-dir "$work/state" --https-port 0 --http-port 0 \
+      --dashboard-port "$(free_port)" ) >"$work/up.log" 2>&1 &
+  up=$!
+  pids+=($up)
+  printed() { grep -oE 'curl --resolve httpsserver\.kuopenx\.io:[0-9]+:127\.0\.0\.1 --cacert \S+ https://\S+/test/hello$' "$work/up.log"; }
+  until_ok 120 printed || { cat "$work/up.log"; fail "$label: ingress up printed no curl command within 120 s"; }
+  read -r -a curl_command <<<"$(printed | head -1)"
+  body=$("${curl_command[@]}" -sS)
+  [ "$body" = "hello." ] || { cat "$work/up.log"; fail "$label: '${curl_command[*]}' got '$body'"; }
+  grep -q 'as built into ingress' "$work/up.log" || fail "$label: ingress up did not serve the built-in overlay"
+  if [ -d "$release/dashboard" ] && grep -q 'trace viewer: not started' "$work/up.log"; then
+    fail "$label: the bundled trace viewer did not start"
+  fi
+  kill -INT "$up"
+  status=0; wait "$up" || status=$?
+  pids=()
+  [ "$status" -eq 0 ] || { cat "$work/up.log"; fail "$label: ingress up exited $status after Ctrl+C"; }
+  echo "smoke: $label: ingress up outside a clone: curl got '$body'; Ctrl+C stopped it (exit 0)"
+}
+check_up "$ingress" "archive"
+
+if [ -n "${TOOL_PACKAGES:-}" ]; then
+  dotnet tool install --tool-path "$work/tool" ingress --add-source "$(realpath "$TOOL_PACKAGES")" >"$work/tool.log" 2>&1 \
+    || { cat "$work/tool.log"; fail "dotnet tool install from $TOOL_PACKAGES failed"; }
+  check_up "$work/tool/ingress" "tool"
+fi
