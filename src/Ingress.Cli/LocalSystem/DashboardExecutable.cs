@@ -37,11 +37,7 @@ public static class DashboardExecutable
         {
             if (File.Exists(candidate))
             {
-                if (!OperatingSystem.IsWindows())
-                {
-                    EnsureExecutable(candidate);
-                }
-
+                ToolLayout.EnsureExecutable(candidate);
                 reason = string.Empty;
                 return candidate;
             }
@@ -50,16 +46,5 @@ public static class DashboardExecutable
         reason = $"{PackageId} {PackageVersion} is neither beside ingress ({ToolLayout.DashboardPath}) nor in the NuGet package " +
                  "folder: in a clone run `dotnet restore src/Ingress.Cli` (it downloads the package), or start with --no-dashboard";
         return null;
-    }
-
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static void EnsureExecutable(string path)
-    {
-        // Some NuGet extractions drop the execute bit of package content.
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & UnixFileMode.UserExecute) == 0)
-        {
-            File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute);
-        }
     }
 }

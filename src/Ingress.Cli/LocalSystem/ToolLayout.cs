@@ -34,9 +34,30 @@ public static class ToolLayout
         return (Environment.ProcessPath ?? throw new LocalSystemException("the path of the running ingress is unknown"), []);
     }
 
+    /// <summary>Gives the owner the execute bit where an extraction dropped it (NuGet's does, for package content).</summary>
+    public static void EnsureExecutable(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & UnixFileMode.UserExecute) == 0)
+        {
+            File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute);
+        }
+    }
+
     private static string? Existing(string relative)
     {
         var path = Path.Combine(AppContext.BaseDirectory, relative);
-        return File.Exists(path) ? path : null;
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        EnsureExecutable(path);
+        return path;
     }
 }
