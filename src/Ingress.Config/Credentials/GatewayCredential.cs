@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Ingress.Config.Model;
 
-namespace Ingress.Config.Analysis.Gateways;
+namespace Ingress.Config.Credentials;
 
 /// <summary>
 /// What is wrong with a gateway credential Secret, the way Istio's SDS reads it (<c>pilot/pkg/credentials/kube</c>:
