@@ -115,8 +115,8 @@ public sealed class Http1Connection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Copies the response body to <paramref name="destination"/> (flushing after each read from the upstream) and
-    /// its trailers to <paramref name="handler"/>. Failures of the upstream throw <see cref="Http1UpstreamException"/>;
+    /// Copies the response body to <paramref name="destination"/> (flushing after each read from the upstream but the
+    /// last, which the end of the request flushes) and its trailers to <paramref name="handler"/>. Failures of the upstream throw <see cref="Http1UpstreamException"/>;
     /// failures writing to <paramref name="destination"/> are the caller's and pass through unwrapped.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -180,9 +180,14 @@ public sealed class Http1Connection : IAsyncDisposable
             _reader.AdvanceTo(reader.Position, buffer.End);
             if (complete)
             {
+                // The last piece is not flushed here: the end of the request writes it with the response's end, which
+                // on HTTP/2 is one DATA frame carrying END_STREAM (a flush here would make it two frames and wake the
+                // connection's frame writer twice).
                 _responseComplete = true;
+                return;
             }
-            else if (result.IsCompleted)
+
+            if (result.IsCompleted)
             {
                 _broken = true;
                 throw new Http1UpstreamException(Http1Failure.ConnectionClosed, "upstream_reset_after_response_started{connection_termination}");
