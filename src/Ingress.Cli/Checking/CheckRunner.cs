@@ -37,7 +37,7 @@ internal static class CheckRunner
 
         if (loaded.HasUnreadableInput)
         {
-            console.Error.WriteLine("Error: some input could not be read (see the ING0001/ING0002 findings above); fix it and run again.");
+            console.Error.WriteLine("Error: some input could not be read (see the findings above); fix it and run again.");
             return ExitCodes.UnreadableInput;
         }
 
