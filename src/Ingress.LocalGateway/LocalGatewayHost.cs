@@ -107,6 +107,17 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         }
 
         var loaded = _source.Load();
+        if (!loaded.HasErrors && loaded.Config.Resources.Count == 0)
+        {
+            // Nothing to serve: an empty file or folder, or a pipe from a command that failed. Started, it would
+            // answer /ready with no listener at all.
+            return new GatewayStartResult
+            {
+                Started = false,
+                Diagnostics = [.. loaded.Diagnostics, EmptyConfig("the config holds no resources; give the files that hold the Gateway and its routes")],
+            };
+        }
+
         var (snapshot, findings) = Compile(loaded);
         if (snapshot is null)
         {
@@ -191,16 +202,23 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
 
     private ReloadResult Refuse(IReadOnlyList<Diagnostic> findings, string code, string message)
     {
+        var refusal = Refusal(code, message);
+        LogRefused(_logger, refusal.ToString());
+        return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = [.. findings, refusal] };
+    }
+
+    private Diagnostic EmptyConfig(string message) => Refusal(ReloadCodes.EmptyConfig, message);
+
+    private Diagnostic Refusal(string code, string message)
+    {
         var paths = _source.WatchPaths;
-        var refusal = new Diagnostic
+        return new Diagnostic
         {
             Code = code,
             Severity = Severity.Error,
             Message = message,
             Location = paths.Count > 0 ? new Ingress.Config.Diagnostics.SourceLocation(string.Join(", ", paths), 0, 0) : Ingress.Config.Diagnostics.SourceLocation.None,
         };
-        LogRefused(_logger, refusal.ToString());
-        return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = [.. findings, refusal] };
     }
 
     private (GatewaySnapshot? Snapshot, IReadOnlyList<Diagnostic> Findings) Compile(ConfigLoadResult loaded)

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Ingress.Config.Diagnostics;
 using Spectre.Console;
@@ -13,6 +14,9 @@ internal static class FindingsWriter
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        // The default encoder escapes quotes and every non-ASCII character (\u0022) for embedding in HTML; this output
+        // is read by people and by JSON parsers, for which only what JSON requires is escaped ("\"", "\\", controls).
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static void Write(IReadOnlyList<Diagnostic> findings, CheckRequest request, CliConsole console)
@@ -48,7 +52,7 @@ internal static class FindingsWriter
     {
         if (findings.Count == 0)
         {
-            console.Out.WriteLine($"\u2714 No validation issues found when analyzing namespace: {request.Namespace}.");
+            console.Out.WriteLine($"\u2714 No validation issues found when analyzing {request.Namespaces}.");
             return;
         }
 

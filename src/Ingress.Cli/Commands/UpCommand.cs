@@ -46,7 +46,7 @@ public static class UpCommand
         if (root is null)
         {
             Console.Error.WriteLine("ingress up: run it inside a clone of the repository (no Ingress.slnx above this folder).");
-            return 2;
+            return ExitCodes.Failed;
         }
 
         var options = new LocalSystemOptions
@@ -85,12 +85,12 @@ public static class UpCommand
         catch (LocalSystemException ex)
         {
             Console.Error.WriteLine($"ingress up: {ex.Message}");
-            return 1;
+            return ExitCodes.Failed;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             Console.Error.WriteLine("ingress up: stopped while starting.");
-            return 130;
+            return ExitCodes.Interrupted;
         }
 
         await using (system.ConfigureAwait(false))
@@ -103,11 +103,11 @@ public static class UpCommand
             {
                 var (name, exitCode) = await system.WhenAnyPartExitsAsync(stop).ConfigureAwait(false);
                 Console.Error.WriteLine($"ingress up: {name} exited with code {exitCode} (see its log in {StateDirectory.Display(Path.Combine(system.StateDirectory, "logs"))}); stopping the rest.");
-                code = 1;
+                code = ExitCodes.Failed;
             }
             catch (OperationCanceledException)
             {
-                code = 0;
+                code = ExitCodes.Clean;
             }
 
             Console.WriteLine("up: stopping ...");

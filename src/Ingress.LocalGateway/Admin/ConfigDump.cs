@@ -11,7 +11,13 @@ namespace Ingress.LocalGateway.Admin;
 /// </summary>
 public static class ConfigDump
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    // Escapes only what JSON requires (not quotes as \u0022 nor non-ASCII): the dump is read by people and parsers, never embedded in HTML.
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The dump as an object tree.</summary>
     public static object Build(GatewaySnapshot snapshot) => new

@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Ingress.Cli.LocalSystem;
+using Ingress.Cli.Tests.DeployKit;
+
+namespace Ingress.Cli.Tests.Docs;
+
+/// <summary>
+/// Every exit code in docs/cli.md's table, produced by the real <c>ingress</c> process (as a script sees it), and
+/// nothing else: a code documented but not produced, or produced but not documented, fails. The process is
+/// <c>dotnet ingress.dll</c>, or the executable named by INGRESS_EXECUTABLE (a published native binary).
+/// </summary>
+public sealed partial class ExitCodeTableTests : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private readonly string _dir = Directory.CreateTempSubdirectory("exit-codes").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static IReadOnlyList<int> DocumentedCodes()
+    {
+        var doc = File.ReadAllText(Path.Combine(RepositoryPaths.RepositoryRoot, "docs", "cli.md"));
+        var section = doc[doc.IndexOf("## Exit codes", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 3, StringComparison.Ordinal)];
+        return TableRow().Matches(section).Select(m => int.Parse(m.Groups["code"].Value, CultureInfo.InvariantCulture)).ToList();
+    }
+
+    [Fact]
+    public void The_table_in_docs_is_the_one_in_ExitCodes()
+    {
+        var constants = typeof(ExitCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => (int)f.GetRawConstantValue()!).Order().ToList();
+
+        Assert.Equal([0, 1, 64, 65, 79, 130], DocumentedCodes());
+        Assert.Equal(DocumentedCodes(), constants);
+    }
+
+    [Fact]
+    public async Task Code_0_validate_of_the_seed_in_its_namespace()
+    {
+        var run = await RunAsync(["validate", "-n", "istio-system", "tests/fixtures/seed"]);
+
+        Assert.Equal(0, run.Code);
+    }
+
+    [Fact]
+    public async Task Code_1_gateway_whose_port_is_taken()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var file = Path.Combine(_dir, "web.yaml");
+        await File.WriteAllTextAsync(file, Gateway.GatewayCommandTests.DirectResponseYaml);
+
+        var run = await RunAsync(["gateway", "-f", file, "--listen", $"80=127.0.0.1:{port}", "--admin", "127.0.0.1:0"]);
+
+        Assert.Equal(1, run.Code);
+        Assert.Contains("error: the gateway could not listen; use --listen <port>=<ip:port> to choose another address", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Code_64_an_unknown_option()
+    {
+        var run = await RunAsync(["analyze", "--bogus", "tests/fixtures/seed"]);
+
+        Assert.Equal(64, run.Code);
+    }
+
+    [Fact]
+    public async Task Code_65_empty_standard_input()
+    {
+        var run = await RunAsync(["analyze", "-"], stdin: "");
+
+        Assert.Equal(65, run.Code);
+        Assert.Contains("no resources in the input", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Code_79_findings_at_error()
+    {
+        var run = await RunAsync(["analyze", "tests/fixtures/seed"]);
+
+        Assert.Equal(79, run.Code);
+    }
+
+    [Fact]
+    public async Task Code_130_up_stopped_by_ctrl_c_while_starting()
+    {
+        var run = await RunAsync(
+            ["up", "--state-dir", Path.Combine(_dir, "state"), "--https-port", "0", "--http-port", "0", "--no-dashboard"],
+            interruptWhen: line => line.StartsWith("up: ", StringComparison.Ordinal));
+
+        Assert.Equal(130, run.Code);
+        Assert.Contains("ingress up: stopped while starting.", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_documented_code_has_a_test_here()
+    {
+        var tested = typeof(ExitCodeTableTests).GetMethods()
+            .Select(m => CodeTest().Match(m.Name))
+            .Where(m => m.Success)
+            .Select(m => int.Parse(m.Groups["code"].Value, CultureInfo.InvariantCulture))
+            .Order()
+            .ToList();
+
+        Assert.Equal(DocumentedCodes(), tested);
+    }
+
+    private sealed record Run(int Code, string Output, string Error);
+
+    /// <summary>Runs ingress from the clone's root; with <paramref name="interruptWhen"/>, sends SIGINT once a line matches.</summary>
+    private static async Task<Run> RunAsync(string[] args, string? stdin = null, Func<string, bool>? interruptWhen = null)
+    {
+        var executable = Environment.GetEnvironmentVariable("INGRESS_EXECUTABLE");
+        var start = new ProcessStartInfo(string.IsNullOrEmpty(executable) ? Executables.DotnetHost() : executable)
+        {
+            WorkingDirectory = RepositoryPaths.RepositoryRoot,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (string.IsNullOrEmpty(executable))
+        {
+            start.ArgumentList.Add(typeof(CliApp).Assembly.Location);
+        }
+
+        foreach (var argument in args)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start ingress");
+        var output = new System.Text.StringBuilder();
+        var error = new System.Text.StringBuilder();
+        var interrupted = 0;
+        void OnLine(System.Text.StringBuilder into, string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (into)
+            {
+                into.AppendLine(line);
+            }
+
+            if (interruptWhen is not null && interruptWhen(line) && Interlocked.Exchange(ref interrupted, 1) == 0)
+            {
+                using var kill = Process.Start("/bin/kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]);
+                kill.WaitForExit();
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(output, e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(error, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(Deadline);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException($"ingress {string.Join(' ', args)} did not exit within {Deadline.TotalSeconds} s:\n{output}{error}");
+        }
+
+        return new Run(process.ExitCode, output.ToString(), error.ToString());
+    }
+
+    [GeneratedRegex(@"^\| (?<code>\d+) \|", RegexOptions.Multiline)]
+    private static partial Regex TableRow();
+
+    [GeneratedRegex(@"^Code_(?<code>\d+)_")]
+    private static partial Regex CodeTest();
+}
