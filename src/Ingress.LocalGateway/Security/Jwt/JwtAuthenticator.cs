@@ -12,6 +12,8 @@ namespace Ingress.LocalGateway.Security.Jwt;
 /// </summary>
 public sealed class JwtAuthenticator
 {
+    // Envoy's default when JwtProvider.clock_skew_seconds is unset (jwt_authn config.proto; jwt.h kClockSkewInSecond),
+    // which Istio never sets: RequestAuthentication has no field for it.
     private const long ClockSkewSeconds = 60;
     private readonly IReadOnlyList<JwtProvider> _providers;
     private readonly Requirement _requirement;
