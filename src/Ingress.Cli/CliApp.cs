@@ -38,7 +38,15 @@ public static class CliApp
             return ExitCodes.Usage;
         }
 
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // System.CommandLine returns 130/143 two seconds after SIGINT/SIGTERM when an async action (gateway,
+            // sidecar) has not finished, and the process then exits: that cut the drain (up to 5 s while a client keeps
+            // a connection open, GatewayOptions.DrainTimeout) short. It gets the drain and the disposal after it.
+            ProcessTerminationTimeout = new Ingress.LocalGateway.GatewayOptions().DrainTimeout + TimeSpan.FromSeconds(5),
+        });
     }
 }
 

@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Ingress.Cli.LocalSystem;
+using Ingress.Cli.Tests.Commands;
 using Ingress.Cli.Tests.DeployKit;
 
 namespace Ingress.Cli.Tests.Docs;
@@ -16,7 +15,6 @@ namespace Ingress.Cli.Tests.Docs;
 /// </summary>
 public sealed partial class ExitCodeTableTests : IDisposable
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
     private readonly string _dir = Directory.CreateTempSubdirectory("exit-codes").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -48,6 +46,49 @@ public sealed partial class ExitCodeTableTests : IDisposable
     }
 
     [Fact]
+    public async Task Code_0_gateway_stopped_by_sigterm_while_a_client_keeps_its_connection_open()
+    {
+        var file = Path.Combine(_dir, "web.yaml");
+        await File.WriteAllTextAsync(file, Gateway.GatewayCommandTests.DirectResponseYaml);
+        var (port, admin) = (FreePort(), FreePort());
+        using var gateway = IngressProcess.Start(["gateway", "-f", file, "--listen", $"80=127.0.0.1:{port}", "--admin", $"127.0.0.1:{admin}"]);
+        using var client = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await RespondsAsync(client, $"http://127.0.0.1:{admin}/ready"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the gateway was not ready within 60 s:\n" + gateway.Error);
+            await Task.Delay(50);
+        }
+
+        // The client keeps its keep-alive connection: the drain waits for it (up to 5 s), then closes it.
+        Assert.Equal("hi there", await client.GetStringAsync($"http://127.0.0.1:{port}/hi"));
+        gateway.Signal("TERM");
+
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Gateway port 80 drained (1 connection(s) still open at the end were closed)", gateway.Error, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    private static async Task<bool> RespondsAsync(HttpClient client, string url)
+    {
+        try
+        {
+            using var response = await client.GetAsync(url);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public async Task Code_1_gateway_whose_port_is_taken()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
@@ -73,7 +114,7 @@ public sealed partial class ExitCodeTableTests : IDisposable
     [Fact]
     public async Task Code_65_empty_standard_input()
     {
-        var run = await RunAsync(["analyze", "-"], stdin: "");
+        var run = await RunAsync(["analyze", "-"]);
 
         Assert.Equal(65, run.Code);
         Assert.Contains("no resources in the input", run.Error, StringComparison.Ordinal);
@@ -105,6 +146,7 @@ public sealed partial class ExitCodeTableTests : IDisposable
             .Select(m => CodeTest().Match(m.Name))
             .Where(m => m.Success)
             .Select(m => int.Parse(m.Groups["code"].Value, CultureInfo.InvariantCulture))
+            .Distinct()
             .Order()
             .ToList();
 
@@ -113,73 +155,18 @@ public sealed partial class ExitCodeTableTests : IDisposable
 
     private sealed record Run(int Code, string Output, string Error);
 
-    /// <summary>Runs ingress from the clone's root; with <paramref name="interruptWhen"/>, sends SIGINT once a line matches.</summary>
-    private static async Task<Run> RunAsync(string[] args, string? stdin = null, Func<string, bool>? interruptWhen = null)
+    /// <summary>Runs ingress; with <paramref name="interruptWhen"/>, sends SIGINT once a line matches.</summary>
+    private static async Task<Run> RunAsync(string[] args, string stdin = "", Func<string, bool>? interruptWhen = null)
     {
-        var executable = Environment.GetEnvironmentVariable("INGRESS_EXECUTABLE");
-        var start = new ProcessStartInfo(string.IsNullOrEmpty(executable) ? Executables.DotnetHost() : executable)
-        {
-            WorkingDirectory = RepositoryPaths.RepositoryRoot,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (string.IsNullOrEmpty(executable))
-        {
-            start.ArgumentList.Add(typeof(CliApp).Assembly.Location);
-        }
-
-        foreach (var argument in args)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start ingress");
-        var output = new System.Text.StringBuilder();
-        var error = new System.Text.StringBuilder();
         var interrupted = 0;
-        void OnLine(System.Text.StringBuilder into, string? line)
+        var (code, output, error) = await IngressProcess.RunAsync(args, stdin, (process, line) =>
         {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (into)
-            {
-                into.AppendLine(line);
-            }
-
             if (interruptWhen is not null && interruptWhen(line) && Interlocked.Exchange(ref interrupted, 1) == 0)
             {
-                using var kill = Process.Start("/bin/kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)]);
-                kill.WaitForExit();
+                process.Signal("INT");
             }
-        }
-
-        process.OutputDataReceived += (_, e) => OnLine(output, e.Data);
-        process.ErrorDataReceived += (_, e) => OnLine(error, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        using var deadline = new CancellationTokenSource(Deadline);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new Xunit.Sdk.XunitException($"ingress {string.Join(' ', args)} did not exit within {Deadline.TotalSeconds} s:\n{output}{error}");
-        }
-
-        return new Run(process.ExitCode, output.ToString(), error.ToString());
+        });
+        return new Run(code, output, error);
     }
 
     [GeneratedRegex(@"^\| (?<code>\d+) \|", RegexOptions.Multiline)]

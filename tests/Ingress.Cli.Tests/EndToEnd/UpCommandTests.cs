@@ -46,7 +46,17 @@ public sealed partial class UpCommandTests
 
             Signal(up.Id, "INT");
             using var stop = new CancellationTokenSource(StopDeadline);
-            await up.WaitForExitAsync(stop.Token);
+            try
+            {
+                await up.WaitForExitAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var running = parts.Where(IsRunning).ToList();
+                throw new Xunit.Sdk.XunitException(
+                    $"`ingress up` had not exited {StopDeadline.TotalSeconds} s after Ctrl+C (exited: {up.HasExited}; parts still " +
+                    $"running: {(running.Count == 0 ? "none" : string.Join(", ", running))}):\n{output}");
+            }
 
             Assert.Equal(0, up.ExitCode);
             Assert.Contains("up: stopped.", output.Lines);
