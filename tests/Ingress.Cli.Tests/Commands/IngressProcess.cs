@@ -113,6 +113,38 @@ internal sealed class IngressProcess : IDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>A TCP port free on 127.0.0.1 a moment ago.</summary>
+    public static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>Polls a gateway's admin <c>/ready</c> until it answers 200 (failing after 60 s with its log).</summary>
+    public async Task WaitUntilReadyAsync(HttpClient client, int adminPort)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{adminPort}/ready"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"ingress {Arguments} was not ready within 60 s:\n{Error}");
+            await Task.Delay(50);
+        }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

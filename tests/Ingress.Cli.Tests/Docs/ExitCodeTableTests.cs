@@ -50,15 +50,10 @@ public sealed partial class ExitCodeTableTests : IDisposable
     {
         var file = Path.Combine(_dir, "web.yaml");
         await File.WriteAllTextAsync(file, Gateway.GatewayCommandTests.DirectResponseYaml);
-        var (port, admin) = (FreePort(), FreePort());
+        var (port, admin) = (IngressProcess.FreePort(), IngressProcess.FreePort());
         using var gateway = IngressProcess.Start(["gateway", "-f", file, "--listen", $"80=127.0.0.1:{port}", "--admin", $"127.0.0.1:{admin}"]);
         using var client = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await RespondsAsync(client, $"http://127.0.0.1:{admin}/ready"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the gateway was not ready within 60 s:\n" + gateway.Error);
-            await Task.Delay(50);
-        }
+        await gateway.WaitUntilReadyAsync(client, admin);
 
         // The client keeps its keep-alive connection: the drain waits for it (up to 5 s), then closes it.
         Assert.Equal("hi there", await client.GetStringAsync($"http://127.0.0.1:{port}/hi"));
@@ -66,26 +61,6 @@ public sealed partial class ExitCodeTableTests : IDisposable
 
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         Assert.Contains("Gateway port 80 drained (1 connection(s) still open at the end were closed)", gateway.Error, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private static async Task<bool> RespondsAsync(HttpClient client, string url)
-    {
-        try
-        {
-            using var response = await client.GetAsync(url);
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 
     [Fact]

@@ -26,7 +26,8 @@ public sealed class GatewayCommandTests : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    internal const string DirectResponseYaml = """
+    /// <summary>A Gateway <c>web</c> serving every host over HTTP on port 80.</summary>
+    internal const string HttpGatewayYaml = """
         apiVersion: networking.istio.io/v1
         kind: Gateway
         metadata: {name: web}
@@ -35,6 +36,10 @@ public sealed class GatewayCommandTests : IDisposable
           servers:
           - port: {number: 80, name: http, protocol: HTTP}
             hosts: ["*"]
+
+        """;
+
+    internal const string DirectResponseYaml = HttpGatewayYaml + """
         ---
         apiVersion: networking.istio.io/v1
         kind: VirtualService

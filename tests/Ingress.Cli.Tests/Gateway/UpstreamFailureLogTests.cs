@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Ingress.Cli.Tests.Commands;
 
 namespace Ingress.Cli.Tests.Gateway;
@@ -14,26 +13,11 @@ public sealed class UpstreamFailureLogTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Each_request_to_a_stopped_backend_logs_one_line_with_flags_upstream_and_error()
     {
         var file = Path.Combine(_dir, "web.yaml");
-        await File.WriteAllTextAsync(file, """
-            apiVersion: networking.istio.io/v1
-            kind: Gateway
-            metadata: {name: web}
-            spec:
-              selector: {istio: ingressgateway}
-              servers:
-              - port: {number: 80, name: http, protocol: HTTP}
-                hosts: ["*"]
+        await File.WriteAllTextAsync(file, GatewayCommandTests.HttpGatewayYaml + """
             ---
             apiVersion: networking.istio.io/v1
             kind: VirtualService
@@ -44,16 +28,11 @@ public sealed class UpstreamFailureLogTests : IDisposable
               http:
               - route: [{destination: {host: web.default.svc.cluster.local, port: {number: 80}}}]
             """);
-        var (port, admin, stopped) = (FreePort(), FreePort(), FreePort());
+        var (port, admin, stopped) = (IngressProcess.FreePort(), IngressProcess.FreePort(), IngressProcess.FreePort());
         using var gateway = IngressProcess.Start(["gateway", "-f", file, "--listen", $"80=127.0.0.1:{port}",
             "--admin", $"127.0.0.1:{admin}", "--endpoint", $"web.default.svc.cluster.local:80=http://127.0.0.1:{stopped}"]);
         using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await IsReadyAsync(http, admin))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the gateway was not ready within 60 s:\n" + gateway.Error);
-            await Task.Delay(50);
-        }
+        await gateway.WaitUntilReadyAsync(http, admin);
 
         foreach (var path in new[] { "/first", "/second" })
         {
@@ -78,18 +57,5 @@ public sealed class UpstreamFailureLogTests : IDisposable
         // No stack trace: no exception type and no frame ("   at Type.Method(...)"), on a line of its own or not.
         Assert.DoesNotContain("Exception", gateway.Error, StringComparison.Ordinal);
         Assert.DoesNotMatch(@"\s+at \S+\(", gateway.Error);
-    }
-
-    private static async Task<bool> IsReadyAsync(HttpClient http, int admin)
-    {
-        try
-        {
-            using var response = await http.GetAsync($"http://127.0.0.1:{admin}/ready");
-            return response.IsSuccessStatusCode;
-        }
-        catch (HttpRequestException)
-        {
-            return false;
-        }
     }
 }
