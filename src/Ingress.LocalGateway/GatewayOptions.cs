@@ -1,6 +1,8 @@
 using System.Net;
-using Ingress.LocalGateway.Compilation;
-using Ingress.LocalGateway.Endpoints;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Snapshot.Upstreams;
+using Ingress.LocalGateway.Runtime.Tracing;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
 
 namespace Ingress.LocalGateway;
 
@@ -49,7 +51,7 @@ public sealed record GatewayOptions
     public string? MeshCaDirectory { get; init; }
 
     /// <summary>The SPIFFE identity the gateway presents to mesh workloads.</summary>
-    public string MeshIdentity { get; init; } = Security.Mtls.MeshCa.IngressGatewayIdentity;
+    public string MeshIdentity { get; init; } = MeshCa.IngressGatewayIdentity;
 
     /// <summary>
     /// Which fields the local gateway does not implement may be left out while the rest is served (<c>--allow-unsupported</c>);
@@ -58,7 +60,7 @@ public sealed record GatewayOptions
     public UnsupportedFields AllowUnsupported { get; init; } = UnsupportedFields.None;
 
     /// <summary>Trace export (OTLP); off unless an OTLP endpoint is configured.</summary>
-    public Tracing.TracingOptions Tracing { get; init; } = Ingress.LocalGateway.Tracing.TracingOptions.Disabled;
+    public TracingOptions Tracing { get; init; } = TracingOptions.Disabled;
 
     /// <summary>How long SIGTERM waits for requests in flight before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);

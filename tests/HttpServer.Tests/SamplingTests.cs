@@ -30,7 +30,9 @@ public sealed class SamplingTests
 
         Assert.Equal("hello.", await response.Content.ReadAsStringAsync());
         var sent = Assert.Single(downstream.Requests);
-        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-01$", sent["traceparent"]);
+        // The sampled bit (01) is set; a new root may also carry W3C Trace Context level 2's random-id bit (02), which
+        // OpenTelemetry sets from 1.21 on.
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[13]$", sent["traceparent"]);
         Assert.Equal("1", sent["x-b3-sampled"]);
     }
 
@@ -47,7 +49,8 @@ public sealed class SamplingTests
 
         Assert.Equal("hello.", await response.Content.ReadAsStringAsync());
         var sent = Assert.Single(downstream.Requests);
-        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-00$", sent["traceparent"]);
+        // The sampled bit is clear (the random-id bit may be set, as above).
+        Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[02]$", sent["traceparent"]);
         Assert.Equal("0", sent["x-b3-sampled"]);
     }
 

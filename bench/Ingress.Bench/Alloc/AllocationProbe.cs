@@ -168,14 +168,14 @@ public static class AllocationProbe
         Set("ListenOverrides", new Dictionary<int, IPEndPoint> { [80] = new(IPAddress.Loopback, 0) });
         Set("Admin", null);
         Set("AccessLog", Enum.Parse(T("Ingress.LocalGateway.AccessLogFormat"), "Off"));
-        var parse = T("Ingress.LocalGateway.Endpoints.EndpointParser").GetMethod("Parse")!;
+        var parse = T("EndpointParser").GetMethod("Parse")!;
         var parseArgs = new object?[] { $"{Service}:80=http://127.0.0.1:{backendPort}", null };
         var endpoint = parse.Invoke(null, parseArgs)!;
         var endpoints = Array.CreateInstance(endpoint.GetType(), 1);
         endpoints.SetValue(endpoint, 0);
         Set("Endpoints", endpoints);
 
-        var source = Activator.CreateInstance(T("Ingress.LocalGateway.Reload.FileConfigSource"), new List<string> { configDir }, "default", null)!;
+        var source = Activator.CreateInstance(T("FileConfigSource"), new List<string> { configDir }, "default", null)!;
         var hostType = T("Ingress.LocalGateway.LocalGatewayHost");
         var host = Activator.CreateInstance(hostType, options, source, NullLoggerFactory.Instance, null)!;
         var start = (Task)hostType.GetMethod("StartAsync")!.Invoke(host, [CancellationToken.None])!;

@@ -1,7 +1,7 @@
 using Ingress.Cli.Checking;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Loading;
-using Ingress.LocalGateway.Reload;
+using Ingress.LocalGateway.Hosting.Reload;
 
 namespace Ingress.Cli.Commands;
 

@@ -3,8 +3,10 @@ using System.Net;
 using Ingress.Cli.CommandLine;
 using Ingress.Config.Loading;
 using Ingress.LocalGateway;
-using Ingress.LocalGateway.Reload;
 using Microsoft.Extensions.Logging;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Runtime.Tracing;
+using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.Cli.Commands;
 
@@ -76,7 +78,7 @@ internal static class GatewayCommand
     {
         using var loggerFactory = ProxyLogging.CreateFactory();
         // Spans are exported only when the standard OTEL_EXPORTER_OTLP_* variables name a collector.
-        options = options with { Tracing = Ingress.LocalGateway.Tracing.TracingOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Namespace) };
+        options = options with { Tracing = TracingOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Namespace) };
         var source = new FileConfigSource(inputs, stdin);
         await using var host = new LocalGatewayHost(options, source, loggerFactory, output);
         GatewayStartResult started;

@@ -4,8 +4,9 @@ using System.Net;
 using Ingress.Cli.CommandLine;
 using Ingress.Config.Loading;
 using Ingress.LocalGateway;
-using Ingress.LocalGateway.Compilation;
-using Ingress.LocalGateway.Endpoints;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Snapshot.Upstreams;
+using Ingress.LocalGateway.Hosting.Endpoints;
 
 namespace Ingress.Cli.Commands;
 

@@ -2,10 +2,10 @@ using System.CommandLine;
 using Ingress.Cli.Checking;
 using Ingress.Cli.CommandLine;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Admin;
-using Ingress.LocalGateway.Compilation;
-using Ingress.LocalGateway.Proxying;
-using Ingress.LocalGateway.Reload;
+using Ingress.LocalGateway.Hosting.Admin;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Runtime.Upstreams;
 
 namespace Ingress.Cli.Commands;
 

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using Ingress.Cli.CommandLine;
 using Ingress.Config.Loading;
-using Ingress.LocalGateway.Reload;
-using Ingress.LocalGateway.Sidecar;
 using Microsoft.Extensions.Logging;
+using Ingress.LocalGateway.Hosting.Sidecar;
+using Ingress.LocalGateway.Hosting.Reload;
 
 namespace Ingress.Cli.Commands;
 

@@ -1,10 +1,10 @@
 using System.Net;
 using Ingress.Config.Loading;
 using Ingress.Config.Model;
-using Ingress.LocalGateway.Reload;
-using Ingress.LocalGateway.Security.Mtls;
-using Ingress.LocalGateway.Sidecar;
 using Microsoft.Extensions.Logging.Abstractions;
+using Ingress.LocalGateway.Hosting.Sidecar;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Hosting.Reload;
 
 namespace Ingress.Cli.LocalSystem;
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Ingress.LocalGateway.Hosting.Sidecar;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
 
 namespace Ingress.Cli.LocalSystem;
 
@@ -56,7 +58,7 @@ public static class LocalSystemHost
         var otlp = dashboard is null ? null : $"http://127.0.0.1:{ports.OtlpGrpcPort}";
 
         var parts = new List<(ChildProcess Part, Uri Ready)>();
-        IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost> sidecars = [];
+        IReadOnlyList<SidecarHost> sidecars = [];
         try
         {
             sidecars = await LocalSidecars.StartAsync(overlayPath, options.StateDirectory, workloads, ports, cancellationToken)
@@ -221,7 +223,7 @@ public static class LocalSystemHost
             arguments.Add("--endpoint");
             // Every endpoint is the instance's sidecar, labelled as Istio's injector labels a pod with a sidecar.
             arguments.Add($"{instance.ServiceHost}:{LocalTopology.ServicePort}=http://127.0.0.1:{ports.Sidecars[instance.Name]};" +
-                          $"version={instance.Version};{Ingress.LocalGateway.Security.Mtls.MeshUpstream.TlsModeLabel}={Ingress.LocalGateway.Security.Mtls.MeshUpstream.TlsModeIstio}");
+                          $"version={instance.Version};{MeshUpstream.TlsModeLabel}={MeshUpstream.TlsModeIstio}");
         }
 
         var environment = new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = LocalTopology.GatewayServiceName };

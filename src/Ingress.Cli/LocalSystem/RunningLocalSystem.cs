@@ -1,10 +1,11 @@
+using Ingress.LocalGateway.Hosting.Sidecar;
 namespace Ingress.Cli.LocalSystem;
 
 /// <summary>The started local system: its addresses, its certificates, and its parts, which <see cref="StopAsync"/> ends.</summary>
 public sealed class RunningLocalSystem : IAsyncDisposable
 {
     private readonly IReadOnlyList<ChildProcess> parts;
-    private readonly IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost> sidecars;
+    private readonly IReadOnlyList<SidecarHost> sidecars;
     private readonly TimeSpan stopTimeout;
     private int stopped;
 
@@ -16,7 +17,7 @@ public sealed class RunningLocalSystem : IAsyncDisposable
         IReadOnlyList<ChildProcess> parts,
         TimeSpan startup,
         TimeSpan stopTimeout,
-        IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost>? sidecars = null)
+        IReadOnlyList<SidecarHost>? sidecars = null)
     {
         this.sidecars = sidecars ?? [];
         Ports = ports;
@@ -44,7 +45,7 @@ public sealed class RunningLocalSystem : IAsyncDisposable
     public string MeshCaDirectory => LocalSidecars.MeshCaDirectory(StateDirectory);
 
     /// <summary>Each service instance's workload proxy, by part name.</summary>
-    public IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost> Sidecars => sidecars;
+    public IReadOnlyList<SidecarHost> Sidecars => sidecars;
 
     /// <summary>How long the start took, from the call to every part being ready.</summary>
     public TimeSpan Startup { get; }
@@ -77,7 +78,7 @@ public sealed class RunningLocalSystem : IAsyncDisposable
     public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
 
     internal static async Task StopInOrderAsync(IReadOnlyList<ChildProcess> parts, TimeSpan timeout,
-        IReadOnlyList<Ingress.LocalGateway.Sidecar.SidecarHost>? sidecars = null)
+        IReadOnlyList<SidecarHost>? sidecars = null)
     {
         static int Order(ChildProcess p) => p.Name switch { "gateway" => 0, "dashboard" => 2, _ => 1 };
         for (var wave = 0; wave <= 2; wave++)

@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.CertManager;
 using Ingress.Config.Analysis.DestinationRules;
+using Ingress.Config.Analysis.GatewayApi;
 using Ingress.Config.Analysis.Gateways;
 using Ingress.Config.Analysis.Injection;
 using Ingress.Config.Analysis.Security;
@@ -39,6 +40,8 @@ public static class AnalyzerRegistry
         new IssuerReferenceAnalyzer(),
         new CertificateSecretNamespaceAnalyzer(),
         new Http01ChallengeAnalyzer(),
+        new ConditionAnalyzer(),
+        new ShadowedRuleAnalyzer(),
     }.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>

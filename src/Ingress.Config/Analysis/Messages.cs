@@ -100,6 +100,11 @@ public static class Messages
         "The gateway is listening on a target port (port {0}) that is not defined in the Service associated with its workload instances (Pod selector {1}). If you need to access the gateway port through the gateway Service, it will not be available.",
         "Gateway port not exposed by service.");
 
+    public static readonly MessageType NegativeConditionStatus = new(
+        "IST0171", "NegativeConditionStatus", Severity.Warning,
+        "A condition with a negative status is present: type={0}, reason={1}, message={2}.",
+        "A resource has a status condition that shows a problem.");
+
     public static readonly MessageType DestinationRuleSubsetNotSelectPods = new(
         "IST0173", "DestinationRuleSubsetNotSelectPods", Severity.Error,
         "The Subset {0} defined in the DestinationRule does not select any pods. Which may lead to 503 UH (NoHealthyUpstream).",
@@ -172,6 +177,13 @@ public static class Messages
         "jwksUri {0} of issuer {1} is not on this machine, and the local gateway only fetches keys from http or https URLs on loopback, so in a local run every token of this issuer is refused with 401 \"Jwks remote fetch is failed\".",
         "In a local run (ingress analyze --local), a RequestAuthentication jwksUri that the local gateway will not fetch: tokens of that issuer are refused locally though they work on a cluster.");
 
+    // ---- Gateway API (ING21xx). ----
+
+    public static readonly MessageType GatewayApiRuleShadowed = new(
+        "ING2101", "GatewayApiRuleShadowed", Severity.Warning,
+        "{0} is never used: {1} is tried before it and matches every request it matches ({2}).",
+        "An HTTPRoute or GRPCRoute rule can never match: under the Gateway API's precedence, in Istio's order, an earlier rule on the same listener and hostname takes all its requests.");
+
     /// <summary>The whole catalogue, ordered by code.</summary>
     public static IReadOnlyList<MessageType> All { get; } =
     [
@@ -181,11 +193,11 @@ public static class Messages
         NoServerCertificateVerificationPortLevel, VirtualServiceUnreachableRule, VirtualServiceIneffectiveMatch,
         VirtualServiceHostNotFoundInGateway, GatewayDuplicateCertificate, ConflictingGateways,
         JwtClaimBasedRoutingWithoutRequestAuthN, InvalidGatewayCredential, GatewayPortNotDefinedOnService,
-        DestinationRuleSubsetNotSelectPods, UnknownDestinationRuleHost,
+        NegativeConditionStatus, DestinationRuleSubsetNotSelectPods, UnknownDestinationRuleHost,
         MatchItemsOred, AcmeHttp01ChallengeNotServed, IssuerNotInCertificateNamespace,
         CertificateSecretNotReadableByGateway, StrictMtlsWithoutSidecar, MixedProtocolsOnPort, DuplicateTlsHostOnPort,
         MutualTlsWithoutCaCertificate, AuthorizationPolicyNeverMatches, AllowNothingPolicy,
-        RequestPrincipalWithoutRequestAuthentication, JwksUriNotFetchedLocally,
+        RequestPrincipalWithoutRequestAuthentication, JwksUriNotFetchedLocally, GatewayApiRuleShadowed,
     ];
 
     /// <summary>A string quoted as Go's <c>%q</c> prints it, as Istio's templates do.</summary>

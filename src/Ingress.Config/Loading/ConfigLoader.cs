@@ -99,12 +99,11 @@ public static class ConfigLoader
 
     private static void LoadFile(string file, LoadOptions options, Reading read)
     {
-        string text;
+        byte[] bytes;
         bool tooLarge;
         try
         {
-            using var reader = new StreamReader(file, detectEncodingFromByteOrderMarks: true);
-            text = InputLimits.ReadBounded(reader, out tooLarge);
+            bytes = InputLimits.ReadBounded(file, out tooLarge);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -118,23 +117,67 @@ public static class ConfigLoader
             return;
         }
 
-        LoadInto(text, tooLarge, file, options, read);
+        if (tooLarge)
+        {
+            var line = 1 + bytes.AsSpan().Count((byte)'\n');
+            ReportTooLarge(file, line, bytes.Length - bytes.AsSpan().LastIndexOf((byte)'\n'), read);
+            return;
+        }
+
+        if (DecodeUtf8(bytes, file, read.Diagnostics) is { } text)
+        {
+            LoadInto(text, tooLarge: false, file, options, read);
+        }
     }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The file as UTF-8, as Kubernetes reads YAML: a byte that is not UTF-8 (a file saved as Latin-1, say) is refused
+    /// with its line, where a lenient decoder would silently turn it into U+FFFD inside a value.
+    /// </summary>
+    private static string? DecodeUtf8(byte[] bytes, string file, List<Diagnostic> diagnostics)
+    {
+        try
+        {
+            var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            var at = Math.Clamp(e.Index, 0, bytes.Length);
+            var before = bytes.AsSpan(0, at);
+            var line = 1 + before.Count((byte)'\n');
+            var column = at - before.LastIndexOf((byte)'\n');
+            var value = at < bytes.Length ? $"0x{bytes[at]:X2}" : "at the end";
+            diagnostics.Add(new Diagnostic
+            {
+                Code = LoaderCodes.SyntaxError,
+                Severity = Severity.Error,
+                Message = $"the file is not UTF-8: byte {value} on this line is not valid UTF-8, and Kubernetes reads YAML as UTF-8; save the file as UTF-8. Nothing in the file was read",
+                Location = new SourceLocation(file, line, column),
+            });
+            return null;
+        }
+    }
+
+    /// <summary>ING0011 at the line and column where the input passes the bound.</summary>
+    private static void ReportTooLarge(string file, int line, int column, Reading read) =>
+        read.Diagnostics.Add(new Diagnostic
+        {
+            Code = LoaderCodes.TooLarge,
+            Severity = Severity.Error,
+            Message = $"the input is larger than {InputLimits.MaxInputSize / (1024 * 1024)} MiB, the most this tool " +
+                      "reads from one file (the Kubernetes API server takes at most 3 MiB per object); nothing in " +
+                      "it was read. Split it, or check that this is the file you meant",
+            Location = new SourceLocation(file, line, column),
+        });
 
     private static void LoadInto(string text, bool tooLarge, string file, LoadOptions options, Reading read)
     {
         if (tooLarge)
         {
-            var line = 1 + text.AsSpan().Count('\n');
-            read.Diagnostics.Add(new Diagnostic
-            {
-                Code = LoaderCodes.TooLarge,
-                Severity = Severity.Error,
-                Message = $"the input is larger than {InputLimits.MaxFileChars / (1024 * 1024)} MiB, the most this tool " +
-                          "reads from one file (the Kubernetes API server takes at most 3 MiB per object); nothing in " +
-                          "it was read. Split it, or check that this is the file you meant",
-                Location = new SourceLocation(file, line, text.Length - text.LastIndexOf('\n')),
-            });
+            ReportTooLarge(file, 1 + text.AsSpan().Count('\n'), text.Length - text.LastIndexOf('\n'), read);
             return;
         }
 

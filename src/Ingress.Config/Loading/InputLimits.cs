@@ -17,11 +17,11 @@ public static class InputLimits
     public const int MaxDepth = 256;
 
     /// <summary>
-    /// The largest file, or standard input, read (ING0011): 16 MiB of text. The Kubernetes API server takes at most
+    /// The largest input read (ING0011): 16 MiB, in bytes for a file and in characters for standard input. The Kubernetes API server takes at most
     /// 3 MiB per object (MaxRequestBodyBytes), a rendered overlay of the deploy kit is about 30 KB; the bound keeps a
     /// mistaken path (a log, a disk image) or an endless pipe from being read into memory.
     /// </summary>
-    public const int MaxFileChars = 16 * 1024 * 1024;
+    public const int MaxInputSize = 16 * 1024 * 1024;
 
     // go-yaml's decoder (decode.go, allowedAliasRatio; Kubernetes' CVE-2019-11253 fix) refuses a document once more
     // than 100 of the nodes it decoded came from aliases, more than 1,000 were decoded, and the share from aliases
@@ -49,14 +49,35 @@ public static class InputLimits
     internal static string Display(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Reads at most <see cref="MaxFileChars"/> characters; <paramref name="tooLarge"/> says whether more followed, in
+    /// Reads at most <see cref="MaxInputSize"/> characters; <paramref name="tooLarge"/> says whether more followed, in
     /// which case the text read is what came before the bound.
     /// </summary>
     internal static string ReadBounded(TextReader reader, out bool tooLarge)
     {
         var text = ReadOnce(reader);
-        tooLarge = text.Length > MaxFileChars;
-        return tooLarge ? text[..MaxFileChars] : text;
+        tooLarge = text.Length > MaxInputSize;
+        return tooLarge ? text[..MaxInputSize] : text;
+    }
+
+    /// <summary>
+    /// Reads at most <see cref="MaxInputSize"/> bytes of a file; <paramref name="tooLarge"/> says whether more followed
+    /// (the bytes returned are then those before the bound). A size the file system reports is not trusted: a pipe or a
+    /// file still being written has none.
+    /// </summary>
+    internal static byte[] ReadBounded(string file, out bool tooLarge)
+    {
+        using var stream = File.OpenRead(file);
+        var buffer = new byte[Math.Min(MaxInputSize + 1, 64 * 1024)];
+        using var bytes = new MemoryStream();
+        int read;
+        while (bytes.Length <= MaxInputSize &&
+               (read = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, MaxInputSize + 1 - bytes.Length))) > 0)
+        {
+            bytes.Write(buffer, 0, read);
+        }
+
+        tooLarge = bytes.Length > MaxInputSize;
+        return tooLarge ? bytes.GetBuffer().AsSpan(0, MaxInputSize).ToArray() : bytes.ToArray();
     }
 
     /// <summary>
@@ -69,8 +90,8 @@ public static class InputLimits
         var buffer = new char[64 * 1024];
         var text = new System.Text.StringBuilder();
         int read;
-        while (text.Length <= MaxFileChars &&
-               (read = reader.Read(buffer, 0, Math.Min(buffer.Length, MaxFileChars + 1 - text.Length))) > 0)
+        while (text.Length <= MaxInputSize &&
+               (read = reader.Read(buffer, 0, Math.Min(buffer.Length, MaxInputSize + 1 - text.Length))) > 0)
         {
             text.Append(buffer, 0, read);
         }

@@ -16,6 +16,7 @@ public static class KindRegistry
     private static readonly string[] IstioSecurity = ["v1", "v1beta1"];
     private static readonly string[] IstioTelemetry = ["v1", "v1alpha1"];
     private static readonly string[] V1 = ["v1"];
+    private static readonly string[] GatewayApiV1Beta1 = ["v1", "v1beta1"];
 
     /// <summary>Every kind the loader reads.</summary>
     public static IReadOnlyList<KindInfo> All { get; } =
@@ -36,6 +37,12 @@ public static class KindRegistry
         new("cert-manager.io", "Issuer", V1, typeof(Issuer), false),
         new("cert-manager.io", "ClusterIssuer", V1, typeof(ClusterIssuer), true),
         new("cert-manager.io", "Certificate", V1, typeof(Certificate), false),
+        new(GatewayApiPatterns.ApiGroup, "GatewayClass", GatewayApiV1Beta1, typeof(GatewayClass), true),
+        new(GatewayApiPatterns.ApiGroup, "Gateway", GatewayApiV1Beta1, typeof(KubernetesGateway), false),
+        new(GatewayApiPatterns.ApiGroup, "HTTPRoute", GatewayApiV1Beta1, typeof(KubernetesHttpRoute), false),
+        new(GatewayApiPatterns.ApiGroup, "GRPCRoute", V1, typeof(KubernetesGrpcRoute), false),
+        new(GatewayApiPatterns.ApiGroup, "ReferenceGrant", GatewayApiV1Beta1, typeof(ReferenceGrant), false),
+        new(GatewayApiPatterns.ApiGroup, "BackendTLSPolicy", V1, typeof(BackendTlsPolicy), false),
     ];
 
     private static readonly Dictionary<(string Group, string Kind), KindInfo> ByGroupKind =

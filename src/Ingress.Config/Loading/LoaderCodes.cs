@@ -33,7 +33,7 @@ public static class LoaderCodes
     /// <summary>A document whose aliases expand excessively (a "billion laughs" file); the file is not read further.</summary>
     public const string ExcessiveAliasing = "ING0010";
 
-    /// <summary>A file or standard input larger than <see cref="InputLimits.MaxFileChars"/>; it is not read.</summary>
+    /// <summary>A file or standard input larger than <see cref="InputLimits.MaxInputSize"/>; it is not read.</summary>
     public const string TooLarge = "ING0011";
 
     /// <summary>Whether a code means the input could not be read at all (the CLI exits 65 for these).</summary>

@@ -38,7 +38,7 @@ public sealed record AcmeIssuer
     public bool? DisableAccountKeyGeneration { get; init; }
     public bool? EnableDurationFeature { get; init; }
     [OneOf("ARI", "None")]
-    public string? RenewalInformationSource { get; init; }
+    public string? RenewalInformationSource { get; init; } = "ARI";
     [Required]
     public SecretKeySelector? PrivateKeySecretRef { get; init; }
     public Opaque? ExternalAccountBinding { get; init; }

@@ -97,11 +97,21 @@ public sealed record DeploymentSpec
     public PodTemplate? Template { get; init; }
 }
 
-/// <summary>A Kubernetes label selector (only matchLabels is read).</summary>
-[OpenFields]
+/// <summary>A Kubernetes label selector: labels that must be equal, and set-based requirements, all ANDed.</summary>
 public sealed record LabelSelector
 {
     public IReadOnlyDictionary<string, string> MatchLabels { get; init; } = Empty.Map<string>();
+    public IReadOnlyList<LabelSelectorRequirement> MatchExpressions { get; init; } = [];
+}
+
+/// <summary>One set-based requirement of a label selector: <c>In</c>, <c>NotIn</c>, <c>Exists</c>, <c>DoesNotExist</c>.</summary>
+public sealed record LabelSelectorRequirement
+{
+    [Required]
+    public string? Key { get; init; }
+    [Required]
+    public string? Operator { get; init; }
+    public IReadOnlyList<string> Values { get; init; } = [];
 }
 
 /// <summary>A pod template: its metadata and spec.</summary>

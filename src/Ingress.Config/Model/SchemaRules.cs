@@ -87,6 +87,20 @@ public sealed class FormatAttribute(string format) : SchemaRuleAttribute
 }
 
 /// <summary>
+/// The schema's <c>x-kubernetes-list-type</c> when it is <c>set</c> (no two equal items) or <c>map</c> (no two items
+/// with the same <see cref="Keys"/>); a list without it is <c>atomic</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListTypeAttribute(string type, params string[] keys) : SchemaRuleAttribute
+{
+    /// <summary><c>set</c> or <c>map</c>.</summary>
+    public string Type { get; } = type;
+
+    /// <summary>The <c>x-kubernetes-list-map-keys</c> of a <c>map</c> list (YAML keys of its items).</summary>
+    public IReadOnlyList<string> Keys { get; } = keys;
+}
+
+/// <summary>
 /// The schema's <c>oneOf</c> in the form Istio generates for a protobuf <c>oneof</c>: none or exactly one of these
 /// fields may be set.
 /// </summary>
@@ -107,7 +121,7 @@ public sealed class CelAttribute(string name) : SchemaRuleAttribute
 }
 
 /// <summary>The names of the CRDs' CEL rules that model properties and types carry (<see cref="CelAttribute"/>).</summary>
-public static class CelRuleNames
+public static partial class CelRuleNames
 {
     public const string Duration = "duration-at-least-1ms";
     public const string LabelKeyNoWildcard = "label-key-no-wildcard";

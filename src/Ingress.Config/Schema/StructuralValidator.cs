@@ -9,7 +9,7 @@ using Ingress.Config.Model;
 namespace Ingress.Config.Schema;
 
 /// <summary>
-/// Applies the rules of the Istio and cert-manager CRDs (written on the model as <see cref="SchemaRuleAttribute"/>s,
+/// Applies the rules of the Istio, cert-manager and Gateway API CRDs (written on the model as <see cref="SchemaRuleAttribute"/>s,
 /// <see cref="AtMostOneOfAttribute"/> and <see cref="CelAttribute"/>) to a loaded resource, and words each finding
 /// as the Kubernetes API server does (<c>spec.servers[0].port.name: Required value</c>), so what `ingress validate`
 /// rejects is what <c>kubectl apply</c> would reject. Fields kept as written (<see cref="Opaque"/>) are not looked into.
@@ -82,8 +82,13 @@ public static class StructuralValidator
                     break;
                 case int or long or double:
                     Number(Convert.ToDouble(value, CultureInfo.InvariantCulture), Show(value), path, Rule<RangeAttribute>(),
-                        Rule<MinimumAttribute>());
+                        Rule<MinimumAttribute>(), Rule<OneOfAttribute>());
                     break;
+            }
+
+            if (shape.Kind == ValueKind.List && Rule<ListTypeAttribute>() is { } listType)
+            {
+                Duplicates((IEnumerable)value, path, listType);
             }
 
             if (shape.Kind == ValueKind.List)
@@ -173,8 +178,15 @@ public static class StructuralValidator
             }
         }
 
-        private void Number(double number, string shown, string path, RangeAttribute? range, MinimumAttribute? minimum)
+        private void Number(double number, string shown, string path, RangeAttribute? range, MinimumAttribute? minimum,
+            OneOfAttribute? oneOf)
         {
+            if (oneOf is not null && !oneOf.Values.Contains(shown, StringComparer.Ordinal))
+            {
+                Report(SchemaCodes.Structural, path,
+                    $"{path}: Unsupported value: {shown}: supported values: {string.Join(", ", oneOf.Values.Select(Quote))}");
+            }
+
             var min = range?.Minimum ?? minimum?.Minimum;
             if (min is not null && number < min.Value)
             {
@@ -189,10 +201,39 @@ public static class StructuralValidator
             }
         }
 
+        /// <summary>
+        /// <c>x-kubernetes-list-type</c>: the API server refuses a second equal item of a set, or a second item with the
+        /// same keys in a map list, at the later item.
+        /// </summary>
+        private void Duplicates(IEnumerable items, string path, ListTypeAttribute listType)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var index = 0;
+            foreach (var item in items)
+            {
+                var itemPath = $"{path}[{index++}]";
+                var shown = listType.Type == "map"
+                    ? "map[string]interface {}{" + string.Join(", ", listType.Keys.Select(k =>
+                        $"{Quote(k)}:{KeyValue(ModelFields.Find(item.GetType(), k)?.ValueIn(item))}")) + "}"
+                    : item is string text ? Quote(text) : Convert.ToString(item, CultureInfo.InvariantCulture)!;
+                if (!seen.Add(shown))
+                {
+                    Report(SchemaCodes.Structural, itemPath, $"{itemPath}: Duplicate value: {shown}");
+                }
+            }
+        }
+
+        private static string KeyValue(object? value) => value switch
+        {
+            null => "<nil>",
+            string text => Quote(text),
+            _ => Show(value),
+        };
+
         private void Cel(CelAttribute attribute, object self, string path, Func<string, bool> has, string typeName)
         {
             var rule = CelRules.All[attribute.Name];
-            if (!rule.Holds(new CelInput(self, has)))
+            if (rule.NotEvaluated is null && !rule.Holds(new CelInput(self, has)))
             {
                 Report(SchemaCodes.CelRule, path, $"{path}: Invalid value: \"{typeName}\": {rule.Message}");
             }

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Ingress.Cli.Commands;
-using Ingress.LocalGateway.Security.Mtls;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
 
 namespace Ingress.Cli.Tests.Commands;
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ingress.Cli.Tests.DeployKit;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
 
 namespace Ingress.Cli.Tests.EndToEnd;
 
@@ -111,7 +112,7 @@ public sealed class PolicyTests(LocalSystemFixture system)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(5, system.System.Sidecars.Count);
-        Assert.All(system.System.Sidecars, s => Assert.Equal(Ingress.LocalGateway.Security.Mtls.MtlsMode.Strict, s.State!.PeerAuthentication.Mode));
+        Assert.All(system.System.Sidecars, s => Assert.Equal(MtlsMode.Strict, s.State!.PeerAuthentication.Mode));
     }
 
     private Uri Sidecar(string part, string path) => new($"https://127.0.0.1:{system.System.Ports.Sidecars[part]}{path}");
@@ -119,10 +120,10 @@ public sealed class PolicyTests(LocalSystemFixture system)
     // A workload of the same local mesh: a certificate for the identity from the mesh CA `ingress up` created.
     private HttpClient MeshClient(string spiffeId)
     {
-        using var ca = Ingress.LocalGateway.Security.Mtls.MeshCa.LoadOrCreate(system.System.MeshCaDirectory);
-        var identity = new Ingress.LocalGateway.Security.Mtls.WorkloadCertificate(ca, spiffeId, TimeSpan.FromHours(1));
+        using var ca = MeshCa.LoadOrCreate(system.System.MeshCaDirectory);
+        var identity = new WorkloadCertificate(ca, spiffeId, TimeSpan.FromHours(1));
         var root = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(ca.Root.RawData);
-        return new HttpClient(Ingress.LocalGateway.Security.Mtls.MeshClientTls.CreateHandler(identity, root)) { Timeout = TimeSpan.FromSeconds(30) };
+        return new HttpClient(MeshClientTls.CreateHandler(identity, root)) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
     private static string Sign(RSA key, string issuer, string audience)

@@ -7,7 +7,9 @@ namespace Ingress.Config.Tests.Analysis;
 /// <summary>
 /// The table of analysis cases: each folder under <c>cases/</c> holds the YAML a user would give
 /// <c>ingress analyze</c> and <c>expected.txt</c>, every finding it must produce (loader and analyzers), one per line:
-/// <c>Severity [CODE] (Kind ns/name file:line) field.path: message</c>. Nothing more, nothing less.
+/// <c>Severity [CODE] (Kind ns/name file:line) field.path: message</c>. Nothing more, nothing less. A new case can start
+/// with an empty expected.txt: <c>UPDATE_GOLDEN=1 dotnet test tests/Ingress.Config.Tests --filter AnalysisCase</c> fills
+/// it in, to be read line by line before it is committed.
 /// </summary>
 public class AnalysisCaseTests
 {
@@ -37,6 +39,12 @@ public class AnalysisCaseTests
         Assert.True(File.Exists(expectedFile), $"case {name} has no expected.txt");
 
         var actual = Analyze(dir).Select(d => Format(d, dir)).Order(StringComparer.Ordinal).ToList();
+        if (Environment.GetEnvironmentVariable("UPDATE_GOLDEN") == "1" && File.ReadAllText(expectedFile).Length == 0)
+        {
+            // A new case starts with an empty expected.txt: write what it finds, to review before committing.
+            File.WriteAllLines(expectedFile, actual);
+        }
+
         var expected = File.ReadAllLines(expectedFile)
             .Where(line => line.Length > 0 && !line.StartsWith('#'))
             .Order(StringComparer.Ordinal)

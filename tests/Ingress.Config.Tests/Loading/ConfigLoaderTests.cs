@@ -283,19 +283,51 @@ public class ConfigLoaderTests
     {
         var result = Load("""
             apiVersion: gateway.networking.k8s.io/v1
-            kind: Gateway
-            metadata: {name: gw, namespace: infra}
-            spec: {gatewayClassName: istio}
+            kind: TLSRoute
+            metadata: {name: passthrough, namespace: infra}
+            spec: {hostnames: [db.example.com]}
             """);
 
         var info = Assert.Single(result.Diagnostics);
         Assert.Equal(Severity.Info, info.Severity);
         Assert.Equal(
-            "Info [ING0006] (Gateway infra/gw test.yaml:1) skipped: Gateway (gateway.networking.k8s.io/v1) is not a " +
-            "kind this tool models, so it is not checked",
+            "Info [ING0006] (TLSRoute infra/passthrough test.yaml:1) skipped: TLSRoute (gateway.networking.k8s.io/v1) is " +
+            "not a kind this tool models, so it is not checked",
             info.ToString());
         Assert.False(result.HasErrors);
         Assert.Empty(result.Config.Resources);
+    }
+
+    [Fact]
+    public void Loads_a_gateway_api_gateway_and_route_with_the_CRD_defaults_filled_in()
+    {
+        var result = Load("""
+            apiVersion: gateway.networking.k8s.io/v1
+            kind: Gateway
+            metadata: {name: gw, namespace: infra}
+            spec:
+              gatewayClassName: istio
+              listeners:
+                - {name: http, port: 80, protocol: HTTP}
+            ---
+            apiVersion: gateway.networking.k8s.io/v1beta1
+            kind: HTTPRoute
+            metadata: {name: web, namespace: infra}
+            spec:
+              parentRefs: [{name: gw}]
+              rules:
+                - backendRefs: [{name: web, port: 8080}]
+            """);
+
+        Assert.Equal([], result.Diagnostics.Select(d => d.ToString()));
+        var gateway = Assert.IsType<KubernetesGateway>(result.Config.Resources[0]);
+        var listener = Assert.Single(gateway.Spec.Listeners);
+        Assert.Equal("Same", listener.AllowedRoutes?.Namespaces?.From);
+        var route = Assert.IsType<KubernetesHttpRoute>(result.Config.Resources[1]);
+        Assert.Equal(("gateway.networking.k8s.io", "Gateway"), (route.Spec.ParentRefs[0].Group, route.Spec.ParentRefs[0].Kind));
+        var rule = Assert.Single(route.Spec.Rules);
+        Assert.Equal(("PathPrefix", "/"), (rule.Matches[0].Path?.Type, rule.Matches[0].Path?.Value));
+        Assert.Equal(("", "Service", 1), (rule.BackendRefs[0].Group, rule.BackendRefs[0].Kind, rule.BackendRefs[0].Weight));
     }
 
     [Fact]
@@ -405,6 +437,33 @@ public class ConfigLoaderTests
 
             Assert.Empty(result.Diagnostics);
             Assert.Equal(["json", "one", "c"], result.Config.Resources.Select(r => r.Metadata.Name));
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Refuses_a_file_that_is_not_utf8_with_the_line_of_the_bad_byte()
+    {
+        var dir = Directory.CreateTempSubdirectory("loader-test-");
+        try
+        {
+            // "café" saved as Latin-1: 0xE9 is not UTF-8. Kubernetes' YAML reader refuses the file; a lenient decoder
+            // would carry U+FFFD into the header value Envoy then sends.
+            var file = Path.Combine(dir.FullName, "vs.yaml");
+            var head = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  http:\n" +
+                       "  - headers: {request: {set: {x-name: caf";
+            File.WriteAllBytes(file, [.. System.Text.Encoding.ASCII.GetBytes(head), 0xE9, .. "}}}\n"u8]);
+
+            var result = ConfigLoader.LoadPaths([file], Options);
+
+            var error = Assert.Single(result.Diagnostics);
+            Assert.Equal(
+                $"{file}:6:42: Error [ING0002] the file is not UTF-8: byte 0xE9 on this line is not valid UTF-8, and Kubernetes reads YAML as UTF-8; save the file as UTF-8. Nothing in the file was read",
+                error.ToString());
+            Assert.Empty(result.Config.Resources);
         }
         finally
         {

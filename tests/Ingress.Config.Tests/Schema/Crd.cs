@@ -28,10 +28,30 @@ public sealed class SchemaNode
     public bool IntOrString { get; init; }
     public bool Nullable { get; init; }
 
+    /// <summary><c>x-kubernetes-list-type</c> when it is <c>set</c> or <c>map</c>; null for <c>atomic</c> or none.</summary>
+    public string? ListType { get; init; }
+
+    /// <summary><c>x-kubernetes-list-map-keys</c> of a <c>map</c> list.</summary>
+    public IReadOnlyList<string> ListMapKeys { get; init; } = [];
+
+    /// <summary>
+    /// The schema's <c>default</c> as plain values (a string for a scalar, a list, or a string-keyed dictionary), or
+    /// null when there is none.
+    /// </summary>
+    public object? Default { get; init; }
+
     /// <summary>The <c>oneOf</c> alternatives, each as the field names it requires (empty for the "none" branch).</summary>
     public IReadOnlyList<IReadOnlyList<string>> OneOf { get; init; } = [];
 
     public IReadOnlyList<CelValidation> Validations { get; init; } = [];
+
+    /// <summary>A YAML node as plain values: a string, a list of values, or a dictionary keyed by string.</summary>
+    private static object Plain(YamlNode node) => node switch
+    {
+        YamlScalarNode scalar => scalar.Value ?? "",
+        YamlSequenceNode sequence => sequence.Children.Select(Plain).ToList(),
+        _ => ((YamlMappingNode)node).Children.ToDictionary(e => ((YamlScalarNode)e.Key).Value!, e => Plain(e.Value), StringComparer.Ordinal),
+    };
 
     public static SchemaNode Parse(YamlMappingNode node)
     {
@@ -50,7 +70,10 @@ public sealed class SchemaNode
         }
 
         var oneOf = new List<IReadOnlyList<string>>();
-        if (Child("oneOf") is YamlSequenceNode alternatives)
+        // Only the form Istio generates (each alternative names required fields) is understood; a oneOf over
+        // property schemas (the Gateway API's address type/value) is not checked here.
+        if (Child("oneOf") is YamlSequenceNode alternatives &&
+            alternatives.Children.Cast<YamlMappingNode>().All(a => !a.Children.ContainsKey(new YamlScalarNode("properties"))))
         {
             foreach (var alternative in alternatives.Children.Cast<YamlMappingNode>())
             {
@@ -82,6 +105,11 @@ public sealed class SchemaNode
             PreserveUnknownFields = Text("x-kubernetes-preserve-unknown-fields") == "true",
             IntOrString = Text("x-kubernetes-int-or-string") == "true",
             Nullable = Text("nullable") == "true",
+            ListType = Text("x-kubernetes-list-type") is "set" or "map" ? Text("x-kubernetes-list-type") : null,
+            ListMapKeys = Child("x-kubernetes-list-map-keys") is YamlSequenceNode keys
+                ? keys.Children.Select(k => ((YamlScalarNode)k).Value!).ToList()
+                : [],
+            Default = Child("default") is { } defaultNode ? Plain(defaultNode) : null,
             OneOf = oneOf,
             Validations = Child("x-kubernetes-validations") is YamlSequenceNode rules
                 ? rules.Children.Cast<YamlMappingNode>().Select(r => new CelValidation(
@@ -111,7 +139,8 @@ public static class Crds
     {
         var folder = SharedFolder.Schemas ?? throw new InvalidOperationException(SharedFolder.SkipReason);
         var result = new List<CrdVersion>();
-        foreach (var file in Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
+        // The Gateway API CRDs are in a folder of their own (gateway-api/).
+        foreach (var file in Directory.GetFiles(folder, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var stream = new YamlStream();
             using (var reader = File.OpenText(file))

@@ -68,6 +68,11 @@ public static class OpenApiValidator
                     }
                 }
 
+                if (schema.ListType is not null)
+                {
+                    Duplicates(sequence, schema, path, errors);
+                }
+
                 break;
             case YamlMappingNode mapping:
                 Mapping(mapping, schema, path, errors);
@@ -118,11 +123,47 @@ public static class OpenApiValidator
         }
     }
 
+    /// <summary>The API server's <c>x-kubernetes-list-type</c> check: a repeated set item or map-list key.</summary>
+    private static void Duplicates(YamlSequenceNode sequence, SchemaNode schema, string path, List<string> errors)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var item = sequence.Children[i];
+            string shown;
+            if (schema.ListType == "map" && item is YamlMappingNode entry)
+            {
+                shown = "map[string]interface {}{" + string.Join(", ", schema.ListMapKeys.Select(key =>
+                    entry.Children.TryGetValue(new YamlScalarNode(key), out var value) && value is YamlScalarNode scalar
+                        ? $"\"{key}\":{(TypeOf(scalar) == "string" ? StructuralValidator.Quote(scalar.Value ?? "") : scalar.Value)}"
+                        : $"\"{key}\":<nil>")) + "}";
+            }
+            else if (item is YamlScalarNode scalar)
+            {
+                shown = TypeOf(scalar) == "string" ? StructuralValidator.Quote(scalar.Value ?? "") : scalar.Value ?? "";
+            }
+            else
+            {
+                continue;
+            }
+
+            if (!seen.Add(shown))
+            {
+                errors.Add($"{path}[{i}]: Duplicate value: {shown}");
+            }
+        }
+    }
+
     private static void Scalar(YamlScalarNode scalar, string actual, SchemaNode schema, string path, List<string> errors)
     {
         var text = scalar.Value ?? "";
         if (actual is "integer" or "number")
         {
+            if (schema.Enum is { } allowed && !allowed.Contains(text, StringComparer.Ordinal))
+            {
+                errors.Add($"{path}: Unsupported value: {text}: supported values: {string.Join(", ", allowed.Select(StructuralValidator.Quote))}");
+            }
+
             var number = decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
             if (schema.Minimum is { } min && number < min)
             {

@@ -6,9 +6,9 @@ public sealed class SchemaCoverageTests
 {
     [SchemaTheory]
     [MemberData(nameof(ModelledKinds.KindVersions), MemberType = typeof(ModelledKinds))]
-    public void Every_CRD_field_is_modelled_kept_or_refused_and_every_rule_matches(string kind, string version)
+    public void Every_CRD_field_is_modelled_kept_or_refused_and_every_rule_matches(string group, string kind, string version)
     {
-        var (group, _, type) = ModelledKinds.All.Single(k => k.Kind == kind);
+        var (_, _, type) = ModelledKinds.Find(group, kind);
         var crd = Crds.Find(group, version, kind)!;
 
         var result = SchemaWalk.Run(crd, type);

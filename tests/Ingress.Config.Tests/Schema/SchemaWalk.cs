@@ -104,6 +104,7 @@ public sealed class SchemaWalk
                     _problems.Add($"{childPath}: both modelled ({type.Name}.{field.Property.Name}) and refused");
                 }
 
+                CheckDefault(child, type, field, childPath);
                 Value(child, field.Shape, childPath, field, itemLevel: false);
                 continue;
             }
@@ -163,6 +164,23 @@ public sealed class SchemaWalk
         Compare(path, "maxItems", node.MaxItems?.ToString(CultureInfo.InvariantCulture) ?? "", Rule<MaxItemsAttribute>()?.Count.ToString(CultureInfo.InvariantCulture) ?? "");
         Compare(path, "maxProperties", node.MaxProperties?.ToString(CultureInfo.InvariantCulture) ?? "", Rule<MaxPropertiesAttribute>()?.Count.ToString(CultureInfo.InvariantCulture) ?? "");
         Compare(path, "format", node.Format == "byte" ? "byte" : "", Rule<FormatAttribute>()?.Format ?? "");
+        var listType = Rule<ListTypeAttribute>();
+        Compare(path, "x-kubernetes-list-type", node.ListType is null ? "" : $"{node.ListType} {string.Join(",", node.ListMapKeys)}".Trim(),
+            listType is null ? "" : $"{listType.Type} {string.Join(",", listType.Keys)}".Trim());
+        if (node.ListType == "set")
+        {
+            summary.Add("items unique");
+        }
+        else if (node.ListType == "map")
+        {
+            summary.Add($"unique by {string.Join(", ", node.ListMapKeys)}");
+        }
+
+        if (node.Default is { } schemaDefault)
+        {
+            summary.Add($"default {Show(schemaDefault)}");
+        }
+
         if (node.MinLength is { } minLength)
         {
             summary.Add($"minLength {minLength}");
@@ -234,7 +252,9 @@ public sealed class SchemaWalk
                         _problems.Add($"{path}: CEL rule {rule.Name} says \"{rule.Message}\" but the CRD says \"{validation.Message}\"");
                     }
 
-                    _cel.Add(new CelRow(path, validation.Message, validation.Rule, rule.Name, null));
+                    _cel.Add(rule.NotEvaluated is null
+                        ? new CelRow(path, validation.Message, validation.Rule, rule.Name, null)
+                        : new CelRow(path, validation.Message, validation.Rule, null, rule.NotEvaluated));
                 }
                 else
                 {
@@ -300,6 +320,76 @@ public sealed class SchemaWalk
         }
     }
 
+    /// <summary>
+    /// The CRD's <c>default</c> of a field against the model's (the property's initializer, which the loader leaves in
+    /// place when the field is not written, as the API server fills the default in): every part the CRD sets must be
+    /// the model's, and the model has no default the CRD lacks.
+    /// </summary>
+    private void CheckDefault(SchemaNode node, Type owner, ModelField field, string path)
+    {
+        if (field.Shape.Kind == ValueKind.Opaque)
+        {
+            return;
+        }
+
+        var modelDefault = field.ValueIn(Activator.CreateInstance(owner)!);
+        var modelHasDefault = modelDefault is not null && modelDefault is not System.Collections.ICollection { Count: 0 };
+        if (node.Default is null)
+        {
+            if (modelHasDefault)
+            {
+                _problems.Add($"{path}: the model defaults it to {ShowModel(modelDefault)} but the CRD has no default");
+            }
+
+            return;
+        }
+
+        if (!modelHasDefault)
+        {
+            _problems.Add($"{path}: the CRD defaults it to {Show(node.Default)} but the model does not (give {owner.Name}.{field.Property.Name} that initializer)");
+        }
+        else if (!Covers(modelDefault!, node.Default))
+        {
+            _problems.Add($"{path}: the CRD defaults it to {Show(node.Default)} but the model to {ShowModel(modelDefault)}");
+        }
+    }
+
+    /// <summary>Whether a model value holds every part of a CRD default (scalars compared as YAML writes them).</summary>
+    private static bool Covers(object? model, object schema) => schema switch
+    {
+        string text => model is not null && ScalarText(model) == text,
+        List<object> items => model is System.Collections.IEnumerable values and not string &&
+                              values.Cast<object?>().ToList() is var list && list.Count == items.Count &&
+                              list.Zip(items).All(p => Covers(p.First, p.Second)),
+        Dictionary<string, object> map => model is not null && map.All(entry =>
+            ModelFields.Find(model.GetType(), entry.Key) is { } f && Covers(f.ValueIn(model), entry.Value)),
+        _ => false,
+    };
+
+    private static string ScalarText(object value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    /// <summary>A CRD default as it reads in YAML flow style.</summary>
+    private static string Show(object value) => value switch
+    {
+        string text => text.Length == 0 ? "\"\"" : text,
+        List<object> items => "[" + string.Join(", ", items.Select(Show)) + "]",
+        Dictionary<string, object> map => "{" + string.Join(", ", map.Select(e => $"{e.Key}: {Show(e.Value)}")) + "}",
+        _ => value.ToString() ?? "",
+    };
+
+    private static string ShowModel(object? value) => value switch
+    {
+        null => "null",
+        string or bool or IFormattable => Show(ScalarText(value)),
+        System.Collections.IEnumerable items => "[" + string.Join(", ", items.Cast<object?>().Select(ShowModel)) + "]",
+        _ => value.GetType().Name,
+    };
+
     private static int CountBelow(SchemaNode node) =>
         node.Properties.Values.Sum(c => 1 + CountBelow(c)) +
         (node.Items is null ? 0 : CountBelow(node.Items)) +
@@ -331,16 +421,30 @@ public static class ModelledKinds
         ("cert-manager.io", "Issuer", typeof(Issuer)),
         ("cert-manager.io", "ClusterIssuer", typeof(ClusterIssuer)),
         ("cert-manager.io", "Certificate", typeof(Certificate)),
+        (GatewayApiPatterns.ApiGroup, "GatewayClass", typeof(GatewayClass)),
+        (GatewayApiPatterns.ApiGroup, "Gateway", typeof(KubernetesGateway)),
+        (GatewayApiPatterns.ApiGroup, "HTTPRoute", typeof(KubernetesHttpRoute)),
+        (GatewayApiPatterns.ApiGroup, "GRPCRoute", typeof(KubernetesGrpcRoute)),
+        (GatewayApiPatterns.ApiGroup, "ReferenceGrant", typeof(ReferenceGrant)),
+        (GatewayApiPatterns.ApiGroup, "BackendTLSPolicy", typeof(BackendTlsPolicy)),
     ];
 
+    /// <summary>The modelled kind of a group and kind name (two groups have a Gateway).</summary>
+    public static (string Group, string Kind, Type Type) Find(string group, string kind) =>
+        All.Single(k => k.Group == group && k.Kind == kind);
+
+    /// <summary>How the docs name a kind: with its group when another group has a kind of that name.</summary>
+    public static string Display(string group, string kind) =>
+        All.Count(k => k.Kind == kind) > 1 && group != "networking.istio.io" ? $"{kind} ({group})" : kind;
+
     /// <summary>Every (kind, served version) pair, for theories.</summary>
-    public static TheoryData<string, string> KindVersions()
+    public static TheoryData<string, string, string> KindVersions()
     {
-        var data = new TheoryData<string, string>();
+        var data = new TheoryData<string, string, string>();
         if (SharedFolder.Path is null)
         {
             // A skipped theory still needs one row.
-            data.Add("none", "none");
+            data.Add("none", "none", "none");
             return data;
         }
 
@@ -348,7 +452,7 @@ public static class ModelledKinds
         {
             foreach (var crd in Crds.All.Where(c => c.Group == group && c.Kind == kind))
             {
-                data.Add(kind, crd.Version);
+                data.Add(group, kind, crd.Version);
             }
         }
 

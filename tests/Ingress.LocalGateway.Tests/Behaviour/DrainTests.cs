@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.LocalGateway.Tests.Behaviour;
 

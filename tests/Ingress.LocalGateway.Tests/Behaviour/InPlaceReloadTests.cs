@@ -1,7 +1,8 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Reload;
 using Ingress.LocalGateway.Tests.Infrastructure;
+using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Reload;
 
 namespace Ingress.LocalGateway.Tests.Behaviour;
 

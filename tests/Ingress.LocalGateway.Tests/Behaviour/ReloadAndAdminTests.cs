@@ -1,8 +1,9 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Reload;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.LocalGateway.Tests.Behaviour;
 

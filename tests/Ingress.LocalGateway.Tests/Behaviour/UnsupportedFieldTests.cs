@@ -1,9 +1,10 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Compilation;
-using Ingress.LocalGateway.Reload;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Reload;
 
 namespace Ingress.LocalGateway.Tests.Behaviour;
 

@@ -4,10 +4,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Ingress.Config.Loading;
 using Ingress.Config.Model;
-using Ingress.LocalGateway.Endpoints;
-using Ingress.LocalGateway.Reload;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Endpoints;
 
 namespace Ingress.LocalGateway.Tests.Infrastructure;
 

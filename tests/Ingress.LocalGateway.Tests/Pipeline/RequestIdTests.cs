@@ -1,4 +1,4 @@
-using Ingress.LocalGateway.Pipeline;
+using Ingress.LocalGateway.Runtime.Edge;
 
 namespace Ingress.LocalGateway.Tests.Pipeline;
 

@@ -1,19 +1,22 @@
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Compilation;
-using Ingress.LocalGateway.Policies;
-using Ingress.LocalGateway.Proxying;
 using Ingress.LocalGateway.Tests.Infrastructure;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Hosting.Endpoints;
+using Ingress.LocalGateway.Runtime.Forwarding;
+using Ingress.LocalGateway.Snapshot.Policies;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Runtime.Upstreams;
 
 namespace Ingress.LocalGateway.Tests.Policies;
 
 /// <summary>How retries, fault, mirror and corsPolicy compile: Istio's defaults and translations, and what is reported.</summary>
 public sealed class PolicyCompileTests
 {
-    private static (Routing.RouteEntry Route, IReadOnlyList<Diagnostic> Diagnostics) Compile(string http)
+    private static (RouteEntry Route, IReadOnlyList<Diagnostic> Diagnostics) Compile(string http)
     {
         var config = GatewayHarness.Load(PolicyYaml.With(http));
         var endpoints = new[] { "svc.default.svc.cluster.local:80=http://127.0.0.1:1", "mirror.default.svc.cluster.local:80=http://127.0.0.1:2" }
-            .Select(e => Endpoints.EndpointParser.Parse(e, out _)!).ToList();
+            .Select(e => EndpointParser.Parse(e, out _)!).ToList();
         using var clients = new UpstreamClientPool();
         var snapshot = new GatewayCompiler(new GatewayOptions { Endpoints = endpoints }, clients).Compile(config);
         return (snapshot.Listeners[80].HttpRoutes!.VirtualHosts.Single().Routes[0], snapshot.Diagnostics);

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
-using Ingress.LocalGateway.Security.Mtls;
 using Ingress.LocalGateway.Tests.Infrastructure;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.LocalGateway.Tests.Security;
 

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Ingress.LocalGateway.Security.Mtls;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Snapshot.Security.Authorization;
 
 namespace Ingress.LocalGateway.Tests.Sidecar;
 
@@ -55,7 +56,7 @@ public sealed class CertificateRotationTests
         var rotated = Assert.Single(freshSerials);
         Assert.NotEqual(first.SerialNumber, rotated);
         Assert.Equal(sidecar.Host.Certificate.Current.SerialNumber, rotated);
-        Assert.Equal(MeshYaml.WorkloadIdentity, Ingress.LocalGateway.Security.Authorization.PeerIdentity.FromCertificate(sidecar.Host.Certificate.Current).Principal);
+        Assert.Equal(MeshYaml.WorkloadIdentity, PeerIdentity.FromCertificate(sidecar.Host.Certificate.Current).Principal);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
-using Ingress.LocalGateway.Security;
 using Ingress.LocalGateway.Tests.Infrastructure;
+using Ingress.LocalGateway.Compile.Security;
 
 namespace Ingress.LocalGateway.Tests.Sidecar;
 

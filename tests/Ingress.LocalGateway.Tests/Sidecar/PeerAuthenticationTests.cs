@@ -1,5 +1,6 @@
 using System.Net;
 using Ingress.LocalGateway.Tests.Infrastructure;
+using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.LocalGateway.Tests.Sidecar;
 

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Ingress.LocalGateway.Reload;
-using Ingress.LocalGateway.Security.Mtls;
-using Ingress.LocalGateway.Sidecar;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Hosting.Sidecar;
 
 namespace Ingress.LocalGateway.Tests.Sidecar;
 

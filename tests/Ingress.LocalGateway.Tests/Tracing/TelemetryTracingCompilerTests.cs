@@ -1,7 +1,7 @@
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Compilation;
 using Ingress.LocalGateway.Tests.Infrastructure;
-using Ingress.LocalGateway.Tracing;
+using Ingress.LocalGateway.Snapshot.Tracing;
+using Ingress.LocalGateway.Compile;
 
 namespace Ingress.LocalGateway.Tests.Tracing;
 

@@ -1,4 +1,4 @@
-using Ingress.LocalGateway.Tracing;
+using Ingress.LocalGateway.Runtime.Tracing;
 
 namespace Ingress.LocalGateway.Tests.Tracing;
 

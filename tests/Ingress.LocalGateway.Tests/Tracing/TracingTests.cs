@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using Ingress.LocalGateway.Tests.Infrastructure;
-using Ingress.LocalGateway.Tracing;
+using Ingress.LocalGateway.Runtime.Tracing;
 
 namespace Ingress.LocalGateway.Tests.Tracing;
 

@@ -1,9 +1,9 @@
 using System.Net;
-using Ingress.LocalGateway.Compilation;
-using Ingress.LocalGateway.Proxying;
 using Ingress.LocalGateway.Tests.Infrastructure;
-using Ingress.LocalGateway.Upstreams;
 using Microsoft.AspNetCore.Http;
+using Ingress.LocalGateway.Snapshot.Upstreams;
+using Ingress.LocalGateway.Runtime.Upstreams;
+using Ingress.LocalGateway.Compile;
 
 namespace Ingress.LocalGateway.Tests.Upstreams;
 

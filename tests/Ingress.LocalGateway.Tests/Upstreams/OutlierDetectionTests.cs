@@ -1,6 +1,7 @@
 using System.Net;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
+using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.LocalGateway.Tests.Upstreams;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Security.Authentication;
 using Ingress.LocalGateway.Tests.Infrastructure;
-using Ingress.LocalGateway.Upstreams;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway.Tests.Upstreams;
 

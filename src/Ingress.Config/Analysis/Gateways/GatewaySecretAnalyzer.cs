@@ -1,4 +1,5 @@
 using Ingress.Config.Analysis.CertManager;
+using Ingress.Config.Credentials;
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;

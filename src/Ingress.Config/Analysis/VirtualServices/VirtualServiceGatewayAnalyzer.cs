@@ -1,12 +1,14 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.VirtualServices;
 
 /// <summary>
 /// IST0101/IST0132: the Gateways a VirtualService binds to exist, and serve at least one of its hosts (for the
-/// VirtualService's namespace). Compare Istio's <c>virtualservice/gateways.go</c>.
+/// VirtualService's namespace). A name that is no Istio Gateway may be a Gateway API Gateway, whose listeners' hostnames
+/// count. Compare Istio's <c>virtualservice/gateways.go</c>.
 /// </summary>
 public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
 {
@@ -17,7 +19,7 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
     public IReadOnlyList<string> Codes { get; } =
         [Messages.ReferencedResourceNotFound.Code, Messages.VirtualServiceHostNotFoundInGateway.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["VirtualService", "Gateway"];
+    public IReadOnlyList<string> InputKinds { get; } = ["VirtualService", "Gateway", "Gateway (gateway.networking.k8s.io)"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {
@@ -28,13 +30,17 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
             {
                 var reference = vs.Spec.Gateways[i];
                 var gateway = Find(context.Config, reference, ns, out var missing);
-                if (missing is not null)
+                var kubernetes = missing is null ? null : context.Config.Find<KubernetesGateway>(missing.Namespace, missing.Name);
+                if (missing is not null && kubernetes is null)
                 {
                     yield return missing.At(vs, $"spec.gateways[{i}]", context.Config);
                     continue;
                 }
 
-                if (gateway is null || vs.Spec.Hosts.Count == 0 || ServesAnyHost(gateway, vs))
+                // Istio also binds a VirtualService to a Gateway API Gateway of that name, on all its listeners.
+                Resource? bound = gateway is not null ? gateway : kubernetes;
+                if (bound is null || vs.Spec.Hosts.Count == 0 ||
+                    (gateway is not null ? ServesAnyHost(gateway, vs) : ListenersServeAnyHost(kubernetes!, vs)))
                 {
                     continue;
                 }
@@ -45,7 +51,7 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
                     $"Add the host to a server of the Gateway, or bind the VirtualService to the Gateway that serves it; until then the gateway ignores this VirtualService.",
                     Messages.GoList(vs.Spec.Hosts),
                     $"{ns}/{vs.Metadata.Name}",
-                    $"{gateway.Metadata.Namespace}/{gateway.Metadata.Name}");
+                    $"{bound.Metadata.Namespace}/{bound.Metadata.Name}");
             }
 
             for (var i = 0; i < vs.Spec.Http.Count; i++)
@@ -56,7 +62,7 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
                     for (var k = 0; k < gateways.Count; k++)
                     {
                         Find(context.Config, gateways[k], ns, out var missing);
-                        if (missing is not null)
+                        if (missing is not null && context.Config.Find<KubernetesGateway>(missing.Namespace, missing.Name) is null)
                         {
                             yield return missing.At(vs, $"spec.http[{i}].match[{j}].gateways[{k}]", context.Config);
                         }
@@ -69,7 +75,7 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
     private static Gateway? Find(ConfigSet config, string reference, string ns, out Missing? missing)
     {
         missing = null;
-        if (GatewayNames.Resolve(reference, ns) is not { } name)
+        if (GatewayReferences.Resolve(reference, ns) is not { } name)
         {
             return null;
         }
@@ -87,11 +93,15 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
     {
         var serverHosts = gateway.Spec.Servers
             .SelectMany(server => server.Hosts)
-            .Select(host => Hosts.SplitServerHost(host, gateway.Metadata.Namespace))
+            .Select(host => HostNames.SplitServerHost(host, gateway.Metadata.Namespace))
             .Where(host => host.Namespace is null || host.Namespace == vs.Metadata.Namespace)
             .Select(host => host.Host);
-        return serverHosts.Any(serverHost => vs.Spec.Hosts.Any(vsHost => Hosts.Matches(serverHost, vsHost)));
+        return serverHosts.Any(serverHost => vs.Spec.Hosts.Any(vsHost => HostNames.Matches(serverHost, vsHost)));
     }
+
+    /// <summary>Istio's <c>vsHostInKubernetesGateway</c>: a listener without hostname serves every host.</summary>
+    private static bool ListenersServeAnyHost(KubernetesGateway gateway, VirtualService vs) =>
+        gateway.Spec.Listeners.Any(l => string.IsNullOrEmpty(l.Hostname) || vs.Spec.Hosts.Any(h => HostNames.Matches(l.Hostname, h)));
 
     private sealed record Missing(string Reference, string Namespace, string Name)
     {

@@ -1,0 +1,520 @@
+using System.Globalization;
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Model;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Snapshot.Policies;
+using Ingress.LocalGateway.Snapshot.Security.Authorization;
+using Ingress.LocalGateway.Snapshot.Upstreams;
+
+namespace Ingress.LocalGateway.Compile;
+
+/// <summary>
+/// Translates a VirtualService's http rules into ordered routes for one gateway and port, as Istio's
+/// <c>BuildHTTPRoutesForVirtualService</c>: one route per match, per-match gateways and port filters, and nothing after
+/// a catch-all.
+/// </summary>
+public sealed class RouteTranslator
+{
+    private readonly ClusterResolver _clusters;
+    private readonly CompileDiagnostics _diagnostics;
+    private readonly IReadOnlyDictionary<string, string> _gatewayLabels;
+    private readonly string _gatewayNamespace;
+    private readonly PolicyCompiler _policies;
+
+    public RouteTranslator(ClusterResolver clusters, CompileDiagnostics diagnostics,
+        IReadOnlyDictionary<string, string> gatewayLabels, string gatewayNamespace)
+    {
+        _clusters = clusters;
+        _diagnostics = diagnostics;
+        _gatewayLabels = gatewayLabels;
+        _gatewayNamespace = gatewayNamespace;
+        _policies = new PolicyCompiler(clusters, diagnostics);
+    }
+
+    /// <summary>The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port.</summary>
+    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort)
+    {
+        var routes = new List<RouteEntry>();
+        var vsGateways = vs.Spec.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList();
+        for (var i = 0; i < vs.Spec.Http.Count; i++)
+        {
+            var rule = vs.Spec.Http[i];
+            var rulePath = $"spec.http[{i}]";
+            if (rule.Delegate is not null)
+            {
+                _diagnostics.Unsupported(vs, rulePath + ".delegate", "delegate");
+                continue;
+            }
+
+            // Compiled once per rule (on first use), so a rule with several matches reports its findings once.
+            RoutePolicies? compiled = null;
+            RoutePolicies Policies() => compiled ??= _policies.Compile(vs, rule, rulePath);
+            var catchAll = false;
+            if (rule.Match.Count == 0)
+            {
+                if (!vsGateways.Contains(gatewayKey))
+                {
+                    continue;
+                }
+
+                var route = TranslateOne(vs, rule, rulePath, null, -1, gatewayPort, Policies);
+                if (route is not null)
+                {
+                    routes.Add(route);
+                }
+
+                catchAll = true;
+            }
+            else
+            {
+                for (var j = 0; j < rule.Match.Count; j++)
+                {
+                    var match = rule.Match[j];
+                    var gateways = match.Gateways.Count > 0
+                        ? match.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList()
+                        : vsGateways;
+                    if (!gateways.Contains(gatewayKey) || (match.Port is { } port && port != gatewayPort))
+                    {
+                        continue;
+                    }
+
+                    if (match.SourceLabels.Any(l => !_gatewayLabels.TryGetValue(l.Key, out var v) || v != l.Value))
+                    {
+                        continue;
+                    }
+
+                    if (match.SourceNamespace is { Length: > 0 } sourceNs && sourceNs != _gatewayNamespace)
+                    {
+                        continue;
+                    }
+
+                    var route = TranslateOne(vs, rule, rulePath, match, j, gatewayPort, Policies);
+                    if (route is null)
+                    {
+                        continue;
+                    }
+
+                    routes.Add(route);
+                    if (route.Match.IsCatchAll)
+                    {
+                        catchAll = true;
+                        break;
+                    }
+                }
+            }
+
+            if (catchAll)
+            {
+                break;
+            }
+        }
+
+        return routes;
+    }
+
+    private RouteEntry? TranslateOne(VirtualService vs, HttpRoute rule, string rulePath, HttpMatchRequest? match, int matchIndex, int gatewayPort,
+        Func<RoutePolicies> policies)
+    {
+        var matchPath = matchIndex >= 0 ? $"{rulePath}.match[{matchIndex}]" : rulePath;
+        var matcher = match is null ? CatchAllMatcher : CompileMatch(vs, match, matchPath);
+        if (matcher is null)
+        {
+            return null;
+        }
+
+        var name = rule.Name ?? "";
+        if (match?.Name is { Length: > 0 } matchName)
+        {
+            name = name + "." + matchName;
+        }
+
+        var rewrite = CompileRewrite(vs, rule.Rewrite, matcher, rulePath);
+        var decoratorPath = matcher.Path.Kind switch
+        {
+            StringMatchKind.Prefix => matcher.Path.Value + "*",
+            _ => matcher.Path.Value,
+        };
+        var source = $"{vs.Metadata.Namespace}/{vs.Metadata.Name} {matchPath}";
+        RouteAction? action;
+        string operation;
+        if (rule.Redirect is not null)
+        {
+            action = CompileRedirect(vs, rule.Redirect, matcher, rulePath, gatewayPort);
+            operation = $"{vs.Metadata.Name}:{gatewayPort}{decoratorPath}";
+        }
+        else if (rule.DirectResponse is not null)
+        {
+            action = CompileDirectResponse(vs, rule.DirectResponse, rulePath);
+            operation = $"{vs.Metadata.Name}:{gatewayPort}{decoratorPath}";
+        }
+        else if (rule.Route.Count > 0)
+        {
+            var forward = CompileForward(vs, rule.Route, rulePath);
+            action = forward;
+            operation = forward.Destinations.Count == 1
+                ? $"{forward.Destinations[0].Host}:{forward.Destinations[0].Port}{decoratorPath}"
+                : $"{vs.Metadata.Name}:{gatewayPort}{decoratorPath}";
+        }
+        else
+        {
+            _diagnostics.Add("ING0220", Severity.Warning, vs, rulePath,
+                "the rule has no route, redirect or directResponse; Istio emits no action for it, so it is left out");
+            return null;
+        }
+
+        if (action is null)
+        {
+            return null;
+        }
+
+        return new RouteEntry
+        {
+            Name = name,
+            Match = matcher,
+            Action = action,
+            Operation = operation,
+            Source = source,
+            RequestHeaders = HeaderMutation.From(rule.Headers?.Request),
+            ResponseHeaders = HeaderMutation.From(rule.Headers?.Response),
+            Rewrite = rewrite,
+            Authority = !string.IsNullOrEmpty(rule.Rewrite?.Authority) ? rule.Rewrite!.Authority : HeaderMutation.AuthorityFrom(rule.Headers?.Request),
+            Policies = policies(),
+        };
+    }
+
+    private static readonly RequestMatcher CatchAllMatcher = new() { Path = StringMatcher.Prefix("/") };
+
+    private RequestMatcher? CompileMatch(VirtualService vs, HttpMatchRequest match, string path)
+    {
+        var ignoreCase = match.IgnoreUriCase == true;
+        StringMatcher uri;
+        if (match.Uri is null || (match.Uri.Exact is null && match.Uri.Prefix is null && match.Uri.Regex is null))
+        {
+            uri = StringMatcher.Prefix("/", ignoreCase);
+        }
+        else if (!TryCompile(vs, match.Uri, ignoreCase, path + ".uri", out uri!))
+        {
+            return null;
+        }
+
+        var headers = new List<HeaderCondition>();
+        foreach (var (name, value) in match.Headers.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            if (name.StartsWith("@request.auth.claims", StringComparison.Ordinal))
+            {
+                // Claim-based routing (Istio, gateways only): matched against the JWT verified by the security stage.
+                var claimPath = JwtClaims.ParsePath(name["@request.auth.claims".Length..]);
+                if (claimPath is null || !TryCompile(vs, value, false, $"{path}.headers.{name}", out var claimMatcher))
+                {
+                    _diagnostics.Unsupported(vs, $"{path}.headers.{name}", "this @request.auth.claims key (write @request.auth.claims.name or @request.auth.claims[a][b])");
+                    return null;
+                }
+
+                headers.Add(new HeaderCondition { Name = name, Matcher = claimMatcher!, ClaimPath = claimPath });
+                continue;
+            }
+
+            if (name is "uri" or "scheme" or "method" or "authority")
+            {
+                continue;
+            }
+
+            if (!TryCompile(vs, value, false, $"{path}.headers.{name}", out var m))
+            {
+                return null;
+            }
+
+            headers.Add(new HeaderCondition { Name = name, Matcher = m! });
+        }
+
+        foreach (var (name, value) in match.WithoutHeaders.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            if (!TryCompile(vs, value, false, $"{path}.withoutHeaders.{name}", out var m))
+            {
+                return null;
+            }
+
+            headers.Add(new HeaderCondition { Name = name, Matcher = m!, Invert = true });
+        }
+
+        var query = new List<QueryCondition>();
+        foreach (var (name, value) in match.QueryParams.OrderBy(h => h.Key, StringComparer.Ordinal))
+        {
+            if (!TryCompile(vs, value, false, $"{path}.queryParams.{name}", out var m))
+            {
+                return null;
+            }
+
+            query.Add(new QueryCondition { Name = name, Matcher = m! });
+        }
+
+        StringMatcher? method = null, authority = null, scheme = null;
+        if (match.Method is not null && !TryCompile(vs, match.Method, false, path + ".method", out method))
+        {
+            return null;
+        }
+
+        if (match.Authority is not null && !TryCompile(vs, match.Authority, false, path + ".authority", out authority))
+        {
+            return null;
+        }
+
+        if (match.Scheme is not null && !TryCompile(vs, match.Scheme, false, path + ".scheme", out scheme))
+        {
+            return null;
+        }
+
+        return new RequestMatcher
+        {
+            Path = uri,
+            Headers = headers,
+            QueryParams = query,
+            Method = method,
+            Authority = authority,
+            Scheme = scheme,
+        };
+    }
+
+    private bool TryCompile(VirtualService vs, StringMatch match, bool ignoreCase, string path, out StringMatcher? matcher)
+    {
+        if (match.Regex is { } regex && regex != "*" && !Re2.TryCompile(regex, anchored: true, out _, out var error))
+        {
+            _diagnostics.Add("ING0221", Severity.Error, vs, path + ".regex",
+                $"regex \"{regex}\" is not a valid RE2 pattern: {error}");
+            matcher = null;
+            return false;
+        }
+
+        matcher = StringMatcher.Compile(match, ignoreCase);
+        return true;
+    }
+
+    private PathRewrite? CompileRewrite(VirtualService vs, HttpRewrite? rewrite, RequestMatcher matcher, string rulePath)
+    {
+        if (rewrite is null)
+        {
+            return null;
+        }
+
+        if (rewrite.UriRegexRewrite is { Match: { } pattern } regexRewrite)
+        {
+            if (!Re2.TryCompile(pattern, anchored: false, out var regex, out var error))
+            {
+                _diagnostics.Add("ING0221", Severity.Error, vs, rulePath + ".rewrite.uriRegexRewrite.match",
+                    $"regex \"{pattern}\" is not a valid RE2 pattern: {error}");
+                return null;
+            }
+
+            return PathRewrite.RegexReplace(regex!, regexRewrite.Rewrite ?? "");
+        }
+
+        if (string.IsNullOrEmpty(rewrite.Uri))
+        {
+            return null;
+        }
+
+        return PrefixOrWhole(rewrite.Uri, matcher);
+    }
+
+    private static PathRewrite PrefixOrWhole(string replacement, RequestMatcher matcher) =>
+        matcher.Path.Kind == StringMatchKind.Prefix
+            ? PathRewrite.ReplacePrefix(replacement, matcher.Path.Value.Length)
+            : PathRewrite.ReplaceWhole(replacement);
+
+    private RedirectAction? CompileRedirect(VirtualService vs, HttpRedirect redirect, RequestMatcher matcher, string rulePath, int gatewayPort)
+    {
+        var code = redirect.RedirectCode is null or 0 ? 301 : redirect.RedirectCode.Value;
+        if (code is not (301 or 302 or 303 or 307 or 308))
+        {
+            _diagnostics.Add("ING0222", Severity.Warning, vs, rulePath + ".redirect.redirectCode",
+                $"Redirect Code {code} not yet supported by Istio: it emits the route without an action, so it is left out");
+            return null;
+        }
+
+        var port = 0;
+        var replacesPort = false;
+        if (redirect.Port is { } explicitPort and > 0)
+        {
+            port = explicitPort;
+            replacesPort = true;
+        }
+        else if (string.Equals(redirect.DerivePort, "FROM_REQUEST_PORT", StringComparison.OrdinalIgnoreCase))
+        {
+            port = gatewayPort;
+            replacesPort = true;
+        }
+        else if (string.Equals(redirect.DerivePort, "FROM_PROTOCOL_DEFAULT", StringComparison.OrdinalIgnoreCase))
+        {
+            replacesPort = true;
+        }
+
+        return new RedirectAction
+        {
+            Scheme = string.IsNullOrEmpty(redirect.Scheme) ? null : redirect.Scheme.ToLowerInvariant(),
+            Authority = string.IsNullOrEmpty(redirect.Authority) ? null : redirect.Authority,
+            Port = port,
+            ReplacesPort = replacesPort,
+            Path = string.IsNullOrEmpty(redirect.Uri) ? null : redirect.Uri,
+            PrefixRewrite = string.IsNullOrEmpty(redirect.PrefixRewrite) ? null : PrefixOrWhole(redirect.PrefixRewrite, matcher),
+            StatusCode = code,
+        };
+    }
+
+    private DirectResponseAction? CompileDirectResponse(VirtualService vs, HttpDirectResponse response, string rulePath)
+    {
+        byte[] body = [];
+        if (response.Body?.String is { } text)
+        {
+            body = System.Text.Encoding.UTF8.GetBytes(text);
+        }
+        else if (response.Body?.Bytes is { } base64)
+        {
+            try
+            {
+                body = Convert.FromBase64String(base64);
+            }
+            catch (FormatException)
+            {
+                _diagnostics.Add("ING0223", Severity.Error, vs, rulePath + ".directResponse.body.bytes",
+                    "directResponse.body.bytes is not valid base64");
+                return null;
+            }
+        }
+
+        return new DirectResponseAction { StatusCode = response.Status ?? 200, Body = body };
+    }
+
+    private ForwardAction CompileForward(VirtualService vs, IReadOnlyList<HttpRouteDestination> route, string rulePath)
+    {
+        var destinations = new List<WeightedDestination>();
+        for (var k = 0; k < route.Count; k++)
+        {
+            var destination = route[k];
+            var weight = route.Count == 1 ? 100 : destination.Weight ?? 0;
+            if (weight == 0 && route.Count > 1)
+            {
+                continue;
+            }
+
+            var fieldPath = $"{rulePath}.route[{k}].destination";
+            var host = HostNames.ResolveFqdn(destination.Destination?.Host ?? "", vs.Metadata.Namespace);
+            var subset = string.IsNullOrEmpty(destination.Destination?.Subset) ? null : destination.Destination!.Subset;
+            var (cluster, port) = _clusters.Resolve(host, destination.Destination?.Port?.Number, subset, vs, fieldPath);
+            destinations.Add(new WeightedDestination
+            {
+                ClusterName = Cluster.NameFor(host, port, subset),
+                Host = host,
+                Port = port,
+                Subset = subset,
+                Weight = weight,
+                Cluster = cluster,
+                RequestHeaders = HeaderMutation.From(destination.Headers?.Request),
+                ResponseHeaders = HeaderMutation.From(destination.Headers?.Response),
+                Authority = HeaderMutation.AuthorityFrom(destination.Headers?.Request),
+            });
+        }
+
+        if (destinations.Count == 0)
+        {
+            // Every weight was 0: Istio's validation refuses it; keep the first so the route still answers.
+            var first = route[0];
+            var host = HostNames.ResolveFqdn(first.Destination?.Host ?? "", vs.Metadata.Namespace);
+            var (cluster, port) = _clusters.Resolve(host, first.Destination?.Port?.Number, first.Destination?.Subset, vs, $"{rulePath}.route[0].destination");
+            destinations.Add(new WeightedDestination
+            {
+                ClusterName = Cluster.NameFor(host, port, first.Destination?.Subset),
+                Host = host,
+                Port = port,
+                Weight = 1,
+                Cluster = cluster,
+            });
+        }
+
+        return new ForwardAction { Destinations = destinations, TotalWeight = destinations.Sum(d => d.Weight) };
+    }
+}
+
+/// <summary>Istio's gateway name resolution for VirtualService <c>gateways</c> (<c>resolveGatewayName</c>).</summary>
+public static class GatewayNames
+{
+    /// <summary>The <c>ns/name</c> key of a gateway reference written in a VirtualService of namespace <paramref name="vsNamespace"/>.</summary>
+    public static string Resolve(string reference, string vsNamespace)
+    {
+        if (reference == "mesh")
+        {
+            return "mesh";
+        }
+
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        if (slash >= 0)
+        {
+            var ns = reference[..slash];
+            return (ns == "." ? vsNamespace : ns) + "/" + reference[(slash + 1)..];
+        }
+
+        if (reference.Contains('.', StringComparison.Ordinal))
+        {
+            // Legacy form name.namespace(.svc.cluster.local).
+            var parts = reference.Split('.');
+            return parts[1] + "/" + parts[0];
+        }
+
+        return vsNamespace + "/" + reference;
+    }
+}
+
+/// <summary>Parses protobuf-style durations as Istio writes them (<c>1s</c>, <c>250ms</c>, <c>1.5s</c>, <c>1m</c>, <c>1h</c>).</summary>
+public static class Durations
+{
+    /// <summary>Parses a duration; false when it is not one.</summary>
+    public static bool TryParse(string text, out TimeSpan value)
+    {
+        value = TimeSpan.Zero;
+        var total = 0.0;
+        var rest = text.Trim();
+        if (rest.Length == 0)
+        {
+            return false;
+        }
+
+        while (rest.Length > 0)
+        {
+            var i = 0;
+            while (i < rest.Length && (char.IsAsciiDigit(rest[i]) || rest[i] == '.'))
+            {
+                i++;
+            }
+
+            if (i == 0 || !double.TryParse(rest[..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                return false;
+            }
+
+            rest = rest[i..];
+            var unit = rest.StartsWith("ms", StringComparison.Ordinal) ? "ms"
+                : rest.StartsWith("us", StringComparison.Ordinal) ? "us"
+                : rest.StartsWith("ns", StringComparison.Ordinal) ? "ns"
+                : rest.Length > 0 ? rest[..1] : "";
+            var factor = unit switch
+            {
+                "h" => 3600_000.0,
+                "m" => 60_000.0,
+                "s" => 1000.0,
+                "ms" => 1.0,
+                "us" => 0.001,
+                "ns" => 0.000001,
+                _ => double.NaN,
+            };
+            if (double.IsNaN(factor))
+            {
+                return false;
+            }
+
+            total += number * factor;
+            rest = rest[unit.Length..];
+        }
+
+        value = TimeSpan.FromMilliseconds(total);
+        return true;
+    }
+}

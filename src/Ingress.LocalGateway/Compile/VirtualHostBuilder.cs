@@ -1,0 +1,129 @@
+using Ingress.Config.Model;
+using Ingress.LocalGateway.Snapshot.Routing;
+
+namespace Ingress.LocalGateway.Compile;
+
+/// <summary>
+/// Binds VirtualServices to a route table's servers and builds one virtual host per (server host ∩ VS host), as
+/// Istio's gateway route configuration: gateway references, exportTo against the gateway's namespace, server host
+/// namespace prefixes, several VirtualServices per host concatenated oldest first, catch-all routes last.
+/// </summary>
+public sealed class VirtualHostBuilder
+{
+    private readonly IReadOnlyList<VirtualService> _virtualServices;
+    private readonly RouteTranslator _translator;
+    private readonly string _gatewayNamespace;
+
+    public VirtualHostBuilder(IReadOnlyList<VirtualService> sortedVirtualServices, RouteTranslator translator, string gatewayNamespace)
+    {
+        _virtualServices = sortedVirtualServices;
+        _translator = translator;
+        _gatewayNamespace = gatewayNamespace;
+    }
+
+    /// <summary>The virtual hosts of the given servers on a port.</summary>
+    public IReadOnlyList<VirtualHost> Build(IReadOnlyList<BoundServer> servers, int port, bool httpsRedirect)
+    {
+        var order = new List<string>();
+        var routes = new Dictionary<string, List<RouteEntry>>(StringComparer.OrdinalIgnoreCase);
+        var seen = new HashSet<(string Domain, VirtualService Vs)>();
+        foreach (var vs in _virtualServices)
+        {
+            if (!IsExportedToGateway(vs))
+            {
+                continue;
+            }
+
+            foreach (var bound in servers)
+            {
+                if (!References(vs, bound.GatewayKey))
+                {
+                    continue;
+                }
+
+                IReadOnlyList<RouteEntry>? translated = null;
+                foreach (var serverHost in bound.Server.Hosts)
+                {
+                    var (hostNamespace, host) = SplitServerHost(serverHost, bound.Gateway.Metadata.Namespace);
+                    if (hostNamespace != "*" && hostNamespace != vs.Metadata.Namespace)
+                    {
+                        continue;
+                    }
+
+                    foreach (var vsHost in vs.Spec.Hosts)
+                    {
+                        var domain = HostNames.Intersect(host, HostNames.ResolveFqdn(vsHost, vs.Metadata.Namespace));
+                        if (domain is null || !seen.Add((domain, vs)))
+                        {
+                            continue;
+                        }
+
+                        translated ??= _translator.Translate(vs, bound.GatewayKey, port);
+                        if (!routes.TryGetValue(domain, out var list))
+                        {
+                            list = [];
+                            routes[domain] = list;
+                            order.Add(domain);
+                        }
+
+                        list.AddRange(translated);
+                    }
+                }
+            }
+        }
+
+        var redirectHosts = new List<string>();
+        if (httpsRedirect)
+        {
+            foreach (var bound in servers.Where(s => s.Server.Tls?.HttpsRedirect == true))
+            {
+                foreach (var serverHost in bound.Server.Hosts)
+                {
+                    var host = SplitServerHost(serverHost, bound.Gateway.Metadata.Namespace).Host;
+                    redirectHosts.Add(host);
+                    if (!routes.ContainsKey(host))
+                    {
+                        routes[host] = [];
+                        order.Add(host);
+                    }
+                }
+            }
+        }
+
+        return order.Select(domain => new VirtualHost
+        {
+            Domain = domain,
+            Routes = SortCatchAllLast(routes[domain]),
+            RequireTls = redirectHosts.Any(h => HostNames.SubsetOf(domain, h)),
+        }).ToList();
+    }
+
+    private static IReadOnlyList<RouteEntry> SortCatchAllLast(List<RouteEntry> routes) =>
+        [.. routes.Where(r => !r.Match.IsCatchAll), .. routes.Where(r => r.Match.IsCatchAll)];
+
+    private bool IsExportedToGateway(VirtualService vs) =>
+        vs.Spec.ExportTo.Count == 0
+        || vs.Spec.ExportTo.Contains("*")
+        || vs.Spec.ExportTo.Contains(_gatewayNamespace)
+        || (vs.Spec.ExportTo.Contains(".") && vs.Metadata.Namespace == _gatewayNamespace);
+
+    private static bool References(VirtualService vs, string gatewayKey)
+    {
+        var ns = vs.Metadata.Namespace;
+        return vs.Spec.Gateways.Any(g => GatewayNames.Resolve(g, ns) == gatewayKey)
+               || vs.Spec.Http.Any(r => r.Match.Any(m => m.Gateways.Any(g => GatewayNames.Resolve(g, ns) == gatewayKey)));
+    }
+
+    /// <summary>Splits <c>ns/host</c>; a bare host or <c>*/host</c> is any namespace, <c>./host</c> the Gateway's own.</summary>
+    public static (string Namespace, string Host) SplitServerHost(string serverHost, string gatewayNamespace)
+    {
+        var slash = serverHost.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return ("*", serverHost.ToLowerInvariant());
+        }
+
+        var ns = serverHost[..slash];
+        return (ns == "." ? gatewayNamespace : ns, serverHost[(slash + 1)..].ToLowerInvariant());
+    }
+}

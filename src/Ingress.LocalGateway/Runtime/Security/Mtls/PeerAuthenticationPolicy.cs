@@ -1,0 +1,83 @@
+using System.Globalization;
+using Ingress.Config.Model;
+using Ingress.LocalGateway.Compile.Security;
+
+namespace Ingress.LocalGateway.Runtime.Security.Mtls;
+
+/// <summary>The mutual TLS mode a workload port accepts.</summary>
+public enum MtlsMode
+{
+    /// <summary>Plain text only.</summary>
+    Disable,
+
+    /// <summary>Mutual TLS and plain text.</summary>
+    Permissive,
+
+    /// <summary>Mutual TLS only.</summary>
+    Strict,
+}
+
+/// <summary>
+/// The effective PeerAuthentication of one workload, composed as Istio does
+/// (<c>ComposePeerAuthentication</c>): the narrowest scope wins (workload over namespace over mesh), the oldest
+/// policy wins within a scope, UNSET inherits from the wider scope, port-level settings override the workload's mode,
+/// and with no policy at all the mode is PERMISSIVE.
+/// </summary>
+public sealed record PeerAuthenticationPolicy(MtlsMode Mode, IReadOnlyDictionary<int, MtlsMode> PortModes)
+{
+    public MtlsMode ModeForPort(int port) => PortModes.TryGetValue(port, out var mode) ? mode : Mode;
+
+    public static PeerAuthenticationPolicy ForWorkload(ConfigSet config, WorkloadIdentity workload,
+        string rootNamespace = PolicySelection.DefaultRootNamespace)
+    {
+        PeerAuthentication? mesh = null, ns = null, wl = null;
+        foreach (var policy in config.OfType<PeerAuthentication>().OrderBy(p => p.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
+                     .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        {
+            var hasSelector = policy.Spec.Selector is { MatchLabels.Count: > 0 };
+            if (!hasSelector && policy.Metadata.Namespace == rootNamespace)
+            {
+                mesh ??= policy;
+            }
+            else if (!hasSelector && policy.Metadata.Namespace == workload.Namespace)
+            {
+                ns ??= policy;
+            }
+            else if (hasSelector && PolicySelection.Applies(policy, policy.Spec.Selector, workload, rootNamespace))
+            {
+                wl ??= policy;
+            }
+        }
+
+        var mode = MtlsMode.Permissive;
+        foreach (var policy in new[] { mesh, ns, wl })
+        {
+            if (Parse(policy?.Spec.Mtls?.Mode) is { } m)
+            {
+                mode = m;
+            }
+        }
+
+        var ports = new Dictionary<int, MtlsMode>();
+        if (wl is not null)
+        {
+            foreach (var (key, value) in wl.Spec.PortLevelMtls)
+            {
+                if (int.TryParse(key, NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+                {
+                    ports[port] = Parse(value.Mode) ?? mode;
+                }
+            }
+        }
+
+        return new PeerAuthenticationPolicy(mode, ports);
+    }
+
+    private static MtlsMode? Parse(string? mode) => mode?.ToUpperInvariant() switch
+    {
+        "STRICT" => MtlsMode.Strict,
+        "PERMISSIVE" => MtlsMode.Permissive,
+        "DISABLE" => MtlsMode.Disable,
+        _ => null,
+    };
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using Ingress.Config.Diagnostics;
+using Ingress.Config.Model;
+using Ingress.LocalGateway.Snapshot.Tls;
+using Ingress.LocalGateway.Snapshot.Tracing;
+using Ingress.LocalGateway.Snapshot.Upstreams;
+using Ingress.LocalGateway.Snapshot.Routing;
+
+namespace Ingress.LocalGateway.Snapshot;
+
+/// <summary>
+/// Everything the gateway serves, compiled from one ConfigSet: listeners, route tables, TLS setups and clusters.
+/// Immutable; a reload builds a new one and swaps it in whole.
+/// </summary>
+public sealed class GatewaySnapshot
+{
+    /// <summary>An empty snapshot: nothing listens, nothing routes.</summary>
+    public static GatewaySnapshot Empty { get; } = new()
+    {
+        Config = new ConfigSet(),
+        Listeners = new Dictionary<int, ListenerConfig>(),
+        Clusters = new Dictionary<string, Cluster>(),
+        Diagnostics = [],
+        Version = 0,
+    };
+
+    public required ConfigSet Config { get; init; }
+
+    /// <summary>By Gateway port number.</summary>
+    public required IReadOnlyDictionary<int, ListenerConfig> Listeners { get; init; }
+
+    /// <summary>By cluster name (<c>outbound|80||host</c>).</summary>
+    public required IReadOnlyDictionary<string, Cluster> Clusters { get; init; }
+
+    /// <summary>The gateway's own findings (unsupported fields, missing credentials, listener conflicts).</summary>
+    public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
+
+    /// <summary>Increases with every snapshot swapped in.</summary>
+    public long Version { get; init; }
+
+    /// <summary>When it was compiled.</summary>
+    public DateTimeOffset LoadedAt { get; init; }
+
+    /// <summary>The gateway's tracing settings from the Telemetry resources that select it.</summary>
+    public TracingPolicy Tracing { get; init; } = TracingPolicy.Default;
+
+    /// <summary>Trace sampling percentage from the Telemetry resources (100 when none sets it).</summary>
+    public double SamplingPercentage { get; init; } = 100;
+}
+
+/// <summary>The kind of listener a Gateway port becomes.</summary>
+public enum ListenerProtocol
+{
+    Http,
+    Https,
+}
+
+/// <summary>One Gateway port: where it listens, its protocol, and its route table(s).</summary>
+public sealed class ListenerConfig
+{
+    /// <summary>The Gateway port number (what <c>match.port</c> and <c>derivePort</c> use).</summary>
+    public required int Port { get; init; }
+
+    /// <summary>Where it listens locally.</summary>
+    public required IPEndPoint Address { get; init; }
+
+    public required ListenerProtocol Protocol { get; init; }
+
+    /// <summary>The route table of a plaintext port (all HTTP servers merged), else null.</summary>
+    public RouteTable? HttpRoutes { get; init; }
+
+    /// <summary>The servers of an HTTPS port, each with its own TLS setup and route table.</summary>
+    public IReadOnlyList<TlsServer> TlsServers { get; init; } = [];
+
+    /// <summary>Selects the HTTPS server by SNI: exact host, then longest wildcard, then a <c>*</c> server.</summary>
+    public TlsServer? SelectServer(string? sni)
+    {
+        TlsServer? best = null;
+        var bestRank = -1;
+        foreach (var server in TlsServers)
+        {
+            foreach (var host in server.Hosts)
+            {
+                int rank;
+                if (host == "*")
+                {
+                    rank = 0;
+                }
+                else if (string.IsNullOrEmpty(sni))
+                {
+                    continue;
+                }
+                else if (host.StartsWith('*'))
+                {
+                    rank = HostNames.MatchesPattern(sni, host) ? host.Length : -1;
+                }
+                else
+                {
+                    rank = string.Equals(sni, host, StringComparison.OrdinalIgnoreCase) ? int.MaxValue : -1;
+                }
+
+                if (rank > bestRank)
+                {
+                    best = server;
+                    bestRank = rank;
+                }
+            }
+        }
+
+        return best;
+    }
+}
+
+/// <summary>One HTTPS Gateway server: the SNI names it answers, its TLS setup and its own route table.</summary>
+public sealed class TlsServer
+{
+    /// <summary>Server hosts without namespace prefix; <c>*</c> means no SNI restriction.</summary>
+    public required IReadOnlyList<string> Hosts { get; init; }
+
+    public required ServerTlsContext Tls { get; init; }
+    public required RouteTable Routes { get; init; }
+
+    /// <summary>The Gateway (<c>ns/name</c>) and server index it came from.</summary>
+    public required string Source { get; init; }
+}

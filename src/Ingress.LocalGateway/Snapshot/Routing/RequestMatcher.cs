@@ -1,0 +1,135 @@
+using Microsoft.Extensions.Primitives;
+using Ingress.LocalGateway.Runtime;
+using Ingress.LocalGateway.Snapshot.Security;
+
+namespace Ingress.LocalGateway.Snapshot.Routing;
+
+/// <summary>
+/// One compiled <c>HTTPMatchRequest</c>: every condition must hold (AND). Conditions are checked cheapest first and
+/// allocate nothing on the request path.
+/// </summary>
+public sealed class RequestMatcher
+{
+    /// <summary>The uri condition; a missing uri is prefix <c>/</c>.</summary>
+    public required StringMatcher Path { get; init; }
+
+    public IReadOnlyList<HeaderCondition> Headers { get; init; } = [];
+    public IReadOnlyList<QueryCondition> QueryParams { get; init; } = [];
+    public StringMatcher? Method { get; init; }
+    public StringMatcher? Authority { get; init; }
+    public StringMatcher? Scheme { get; init; }
+
+    /// <summary>Prefix <c>/</c> with no header or query condition (Istio's <c>isCatchAllRoute</c>).</summary>
+    public bool IsCatchAll => Path.Kind == StringMatchKind.Prefix && Path.Value == "/" && Headers.Count == 0
+                              && QueryParams.Count == 0 && Method is null && Authority is null && Scheme is null;
+
+    /// <summary>Whether the request satisfies every condition.</summary>
+    public bool Matches(GatewayRequest request)
+    {
+        if (!Path.Matches(request.Path))
+        {
+            return false;
+        }
+
+        if (Method is not null && !Method.Matches(request.Http.Request.Method))
+        {
+            return false;
+        }
+
+        if (Scheme is not null && !Scheme.Matches(request.Scheme))
+        {
+            return false;
+        }
+
+        if (Authority is not null && !Authority.Matches(request.Authority))
+        {
+            return false;
+        }
+
+        var headers = Headers;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            if (!(headers[i].ClaimPath is null ? headers[i].Matches(request.Http.Request.Headers) : headers[i].MatchesClaim(request.Http)))
+            {
+                return false;
+            }
+        }
+
+        var query = QueryParams;
+        for (var i = 0; i < query.Count; i++)
+        {
+            if (!query[i].Matches(request.Query))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>A header condition; <see cref="Invert"/> for <c>withoutHeaders</c> (a missing header counts as empty).</summary>
+public sealed class HeaderCondition
+{
+    public required string Name { get; init; }
+    public required StringMatcher Matcher { get; init; }
+    public bool Invert { get; init; }
+
+    /// <summary>For <c>@request.auth.claims.*</c> keys: the claim path matched against the verified JWT instead of a header.</summary>
+    public IReadOnlyList<string>? ClaimPath { get; init; }
+
+    /// <summary>Evaluates a claim condition: any value of the claim (a string, or an element of a list) matches.</summary>
+    public bool MatchesClaim(Microsoft.AspNetCore.Http.HttpContext http) =>
+        ClaimMatch.Matches(http, ClaimPath!, Matcher.Kind == StringMatchKind.Present, v => Matcher.Matches(v)) != Invert;
+
+    /// <summary>Evaluates the condition on the request headers.</summary>
+    public bool Matches(Microsoft.AspNetCore.Http.IHeaderDictionary headers)
+    {
+        var present = headers.TryGetValue(Name, out var values);
+        if (Matcher.Kind == StringMatchKind.Present)
+        {
+            return present != Invert;
+        }
+
+        if (!present)
+        {
+            // Envoy's treat_missing_header_as_empty applies to inverted matches only.
+            return Invert && !Matcher.Matches("");
+        }
+
+        var value = values.Count == 1 ? values[0]! : string.Join(',', (string?[])values!);
+        return Matcher.Matches(value) != Invert;
+    }
+}
+
+/// <summary>A query parameter condition on the raw (undecoded) query string; the first occurrence counts.</summary>
+public sealed class QueryCondition
+{
+    public required string Name { get; init; }
+    public required StringMatcher Matcher { get; init; }
+
+    /// <summary>Evaluates the condition on the query string (without <c>?</c>).</summary>
+    public bool Matches(string query)
+    {
+        var rest = query.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var amp = rest.IndexOf('&');
+            var pair = amp >= 0 ? rest[..amp] : rest;
+            rest = amp >= 0 ? rest[(amp + 1)..] : [];
+            var eq = pair.IndexOf('=');
+            var key = eq >= 0 ? pair[..eq] : pair;
+            if (key.SequenceEqual(Name))
+            {
+                return Matcher.Matches(eq >= 0 ? pair[(eq + 1)..] : []);
+            }
+        }
+
+        return false;
+    }
+}
+
+internal static class StringValuesExtensions
+{
+    public static string Joined(this StringValues values) => values.Count == 1 ? values[0]! : values.ToString();
+}
