@@ -68,6 +68,14 @@ public static class UpCommand
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        if (SignalDisposition.IsIgnored(SignalDisposition.SIGINT))
+        {
+            // .NET keeps a signal ignored when the process started with it ignored (a background job of a script):
+            // then Ctrl+C cannot stop `up`, and saying so beats a user (or a test) waiting for it.
+            Console.Error.WriteLine(
+                $"ingress up: Ctrl+C (SIGINT) is ignored in this process, as in a background job of a script; stop it with kill {Environment.ProcessId} (SIGTERM).");
+        }
+
         return RunAsync(options, stop.Token).GetAwaiter().GetResult();
     }
 

@@ -21,19 +21,11 @@ internal sealed class IngressProcess : IDisposable
     {
         _onLine = onLine;
         var executable = Environment.GetEnvironmentVariable("INGRESS_EXECUTABLE");
-        var start = new ProcessStartInfo(string.IsNullOrEmpty(executable) ? Executables.DotnetHost() : executable)
-        {
-            WorkingDirectory = RepositoryPaths.RepositoryRoot,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (string.IsNullOrEmpty(executable))
-        {
-            start.ArgumentList.Add(typeof(CliApp).Assembly.Location);
-        }
-
+        var start = WithDefaultSignals(string.IsNullOrEmpty(executable) ? [Executables.DotnetHost(), typeof(CliApp).Assembly.Location] : [executable]);
+        start.WorkingDirectory = RepositoryPaths.RepositoryRoot;
+        start.RedirectStandardInput = true;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         foreach (var argument in args)
         {
             start.ArgumentList.Add(argument);
@@ -46,7 +38,25 @@ internal sealed class IngressProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public string Arguments => string.Join(' ', _process.StartInfo.ArgumentList.Skip(1));
+    public string Arguments => string.Join(' ', _process.StartInfo.ArgumentList.SkipWhile(a => a != typeof(CliApp).Assembly.Location).Skip(1));
+
+    /// <summary>
+    /// Runs <paramref name="command"/> with SIGINT and SIGQUIT at their default disposition, as a shell runs a command
+    /// in the foreground, where Ctrl+C reaches it. A test run started as a background job of a script inherits both
+    /// ignored (POSIX asks that of asynchronous lists), exec keeps them ignored, and .NET then never handles SIGINT
+    /// ("we respect ignored signals", System.Native pal_signal.c), so a test sending Ctrl+C to ingress would wait for
+    /// ever. perl is part of every Debian and Ubuntu system (perl-base is essential).
+    /// </summary>
+    public static ProcessStartInfo WithDefaultSignals(IReadOnlyList<string> command)
+    {
+        var start = new ProcessStartInfo("perl") { UseShellExecute = false };
+        foreach (var argument in (string[])["-e", "$SIG{INT} = $SIG{QUIT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"$ARGV[0]: $!\\n\"", "--", .. command])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
 
     public string Output
     {

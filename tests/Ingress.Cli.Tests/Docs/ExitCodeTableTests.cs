@@ -11,8 +11,10 @@ namespace Ingress.Cli.Tests.Docs;
 /// <summary>
 /// Every exit code in docs/cli.md's table, produced by the real <c>ingress</c> process (as a script sees it), and
 /// nothing else: a code documented but not produced, or produced but not documented, fails. The process is
-/// <c>dotnet ingress.dll</c>, or the executable named by INGRESS_EXECUTABLE (a published native binary).
+/// <c>dotnet ingress.dll</c>, or the executable named by INGRESS_EXECUTABLE (a published native binary). In the local
+/// system's collection: its `ingress up` must not run beside UpCommandTests' (both want the default admin port).
 /// </summary>
+[Collection(EndToEnd.LocalSystemGroup.Name)]
 public sealed partial class ExitCodeTableTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("exit-codes").FullName;
@@ -112,6 +114,68 @@ public sealed partial class ExitCodeTableTests : IDisposable
 
         Assert.Equal(130, run.Code);
         Assert.Contains("ingress up: stopped while starting.", run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 14's flaky `up` test: a test run started in the background passed SIGINT ignored on to `ingress up`, which
+    /// then never saw the test's Ctrl+C. `up` now says so at once, and stops on SIGTERM as it says.
+    /// </summary>
+    [Fact]
+    public async Task Code_130_up_started_with_ctrl_c_ignored_says_so_and_stops_on_sigterm()
+    {
+        var note = $"ingress up: Ctrl+C (SIGINT) is ignored in this process, as in a background job of a script; stop it with kill ";
+        var start = new System.Diagnostics.ProcessStartInfo("perl") { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in (string[])["-e", "$SIG{INT} = 'IGNORE'; exec { $ARGV[0] } @ARGV", "--",
+                     Ingress.Cli.LocalSystem.Executables.DotnetHost(), typeof(CliApp).Assembly.Location, "up",
+                     "--state-dir", Path.Combine(_dir, "state"), "--https-port", "0", "--http-port", "0", "--no-dashboard"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.WorkingDirectory = RepositoryPaths.RepositoryRoot;
+        using var up = System.Diagnostics.Process.Start(start)!;
+        var error = new System.Text.StringBuilder();
+        var noted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        up.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (error)
+            {
+                error.AppendLine(e.Data);
+            }
+
+            if (e.Data.StartsWith(note, StringComparison.Ordinal))
+            {
+                noted.TrySetResult();
+            }
+        };
+        up.OutputDataReceived += (_, _) => { };
+        up.BeginErrorReadLine();
+        up.BeginOutputReadLine();
+        try
+        {
+            await noted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Contains(note + up.Id.ToString(CultureInfo.InvariantCulture) + " (SIGTERM).", error.ToString(), StringComparison.Ordinal);
+            using (var kill = System.Diagnostics.Process.Start("/bin/kill", ["-TERM", up.Id.ToString(CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await up.WaitForExitAsync(deadline.Token);
+            Assert.Equal(130, up.ExitCode);
+        }
+        finally
+        {
+            if (!up.HasExited)
+            {
+                up.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     [Fact]

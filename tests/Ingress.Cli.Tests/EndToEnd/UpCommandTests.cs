@@ -81,13 +81,11 @@ public sealed partial class UpCommandTests
 
     private static Process StartUp(string stateDirectory)
     {
-        var start = new ProcessStartInfo(Executables.DotnetHost())
-        {
-            WorkingDirectory = RepositoryPaths.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        // Ctrl+C must reach `up` as it does in a terminal, even when this test run was started in the background.
+        var start = Commands.IngressProcess.WithDefaultSignals([Executables.DotnetHost()]);
+        start.WorkingDirectory = RepositoryPaths.RepositoryRoot;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         foreach (var argument in new[]
                  {
                      typeof(CliApp).Assembly.Location, "up", "--state-dir", stateDirectory,
