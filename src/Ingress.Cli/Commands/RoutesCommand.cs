@@ -2,10 +2,9 @@ using System.CommandLine;
 using Ingress.Cli.Checking;
 using Ingress.Cli.CommandLine;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Hosting.Admin;
 using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Hosting.Admin;
 using Ingress.LocalGateway.Hosting.Reload;
-using Ingress.LocalGateway.Runtime.Upstreams;
 
 namespace Ingress.Cli.Commands;
 
@@ -60,9 +59,7 @@ internal static class RoutesCommand
                 error.WriteLine("error: " + CheckRunner.NoResources(inputs));
                 return ExitCodes.UnreadableInput;
             }
-
-            using var clients = new UpstreamClientPool();
-            var snapshot = new GatewayCompiler(options, clients).Compile(loaded.Config);
+            var snapshot = new GatewayCompiler(options).Compile(loaded.Config);
             foreach (var finding in loaded.Diagnostics)
             {
                 error.WriteLine(finding);
