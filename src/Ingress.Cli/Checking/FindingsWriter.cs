@@ -50,7 +50,7 @@ internal static class FindingsWriter
     {
         if (findings.Count == 0)
         {
-            console.Out.WriteLine($"\u2714 No validation issues found when analyzing namespace: {request.Namespace}.");
+            console.Out.WriteLine($"\u2714 No validation issues found when analyzing {request.Namespaces}.");
             return;
         }
 

@@ -45,7 +45,7 @@ public sealed partial class ForwardingStage : IRequestStage
     /// One line per request the upstream failed (after its retries): the response flags, the request, the upstream
     /// host and cluster, Envoy's response details and the error, never a stack trace.
     /// </summary>
-    private void LogFailure(GatewayRequest request, Cluster cluster)
+    private void LogFailure(GatewayRequest request, ClusterRuntime cluster)
     {
         if (!_logger.IsEnabled(LogLevel.Warning))
         {
