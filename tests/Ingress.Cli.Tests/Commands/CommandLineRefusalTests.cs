@@ -41,13 +41,21 @@ public sealed class CommandLineRefusalTests : IDisposable
         Assert.StartsWith($"Error: no resources in the input ({_dir}): nothing to check.", run.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Routes_refuses_empty_input_the_same_way()
+    [Theory]
+    [InlineData("routes", "-f", "-")]
+    [InlineData("gateway", "-f", "-", "--admin", "127.0.0.1:0", "--listen", "8080=127.0.0.1:0")]
+    [InlineData("sidecar", "-f", "-", "--workload", "httpserver/httpserver", "--listen", "127.0.0.1:0", "--forward", "http://127.0.0.1:5080")]
+    public void The_proxies_refuse_empty_input_with_validates_message_and_exit_65(params string[] args)
     {
-        var run = CliRun.WithInput("", "routes", "-f", "-");
+        // The gateway and the sidecar share the refusal (the reload core's, the same as when an emptied file would
+        // replace a serving config); started, either would report ready with nothing behind it.
+        var run = CliRun.WithInput("", args);
 
-        Assert.Equal(65, run.ExitCode);
-        Assert.StartsWith("error: no resources in the input (<stdin>)", run.Error, StringComparison.Ordinal);
+        Assert.Equal((65, ""), (run.ExitCode, run.Out));
+        Assert.EndsWith(
+            "error: no resources in the input (<stdin>): nothing to check. If it was piped in, the command before the | " +
+            "may have failed; check its error above.\n",
+            run.Error, StringComparison.Ordinal);
     }
 
     [Theory]
