@@ -116,8 +116,9 @@ public sealed class Http1Connection : IAsyncDisposable
 
     /// <summary>
     /// Copies the response body to <paramref name="destination"/> (flushing after each read from the upstream but the
-    /// last, which the end of the request flushes) and its trailers to <paramref name="handler"/>. Failures of the upstream throw <see cref="Http1UpstreamException"/>;
-    /// failures writing to <paramref name="destination"/> are the caller's and pass through unwrapped.
+    /// last: the caller completes the response, which flushes it) and its trailers to <paramref name="handler"/>.
+    /// Failures of the upstream throw <see cref="Http1UpstreamException"/>; failures writing to
+    /// <paramref name="destination"/> are the caller's and pass through unwrapped.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask CopyResponseBodyAsync(PipeWriter destination, IHttp1ResponseHandler handler)
@@ -180,9 +181,8 @@ public sealed class Http1Connection : IAsyncDisposable
             _reader.AdvanceTo(reader.Position, buffer.End);
             if (complete)
             {
-                // The last piece is not flushed here: the end of the request writes it with the response's end, which
-                // on HTTP/2 is one DATA frame carrying END_STREAM (a flush here would make it two frames and wake the
-                // connection's frame writer twice).
+                // The last piece is not flushed here: the caller completes the response, which sends it with the
+                // response's end (a flush here would schedule an HTTP/2 stream on Kestrel's frame writer twice).
                 _responseComplete = true;
                 return;
             }
