@@ -124,7 +124,7 @@ public enum PathMatchKind
 }
 
 /// <summary>A header or query parameter condition: the value exactly, or an RE2 expression it matches whole.</summary>
-public sealed record ValueMatch(string Name, bool Regex, string Value);
+public sealed record NamedValueMatch(string Name, bool Regex, string Value);
 
 /// <summary>The conditions of one match, ANDed.</summary>
 public sealed record RouteMatch
@@ -143,8 +143,8 @@ public sealed record RouteMatch
     /// <summary>The HTTP method, or null for any.</summary>
     public string? Method { get; init; }
 
-    public IReadOnlyList<ValueMatch> Headers { get; init; } = [];
-    public IReadOnlyList<ValueMatch> QueryParams { get; init; } = [];
+    public IReadOnlyList<NamedValueMatch> Headers { get; init; } = [];
+    public IReadOnlyList<NamedValueMatch> QueryParams { get; init; } = [];
 
     /// <summary>Whether the rule had no match at all (Istio puts such rules after every rule with a match).</summary>
     public bool MatchesNothingInParticular { get; init; }

@@ -178,8 +178,8 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
             PathKind = kind,
             Path = path,
             Method = match.Method,
-            Headers = match.Headers.Select(h => new ValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
-            QueryParams = match.QueryParams.Select(q => new ValueMatch(q.Name ?? "", q.Type == "RegularExpression", q.Value ?? "")).ToList(),
+            Headers = match.Headers.Select(h => new NamedValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
+            QueryParams = match.QueryParams.Select(q => new NamedValueMatch(q.Name ?? "", q.Type == "RegularExpression", q.Value ?? "")).ToList(),
         };
     }
 
@@ -203,7 +203,7 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
         {
             PathKind = kind,
             Path = path,
-            Headers = match.Headers.Select(h => new ValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
+            Headers = match.Headers.Select(h => new NamedValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
         };
     }
 

@@ -1,4 +1,5 @@
 using Ingress.Config.Diagnostics;
+using Ingress.Config.GatewayApi;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Runtime.Upstreams;
 using Ingress.LocalGateway.Snapshot.Upstreams;
@@ -11,7 +12,8 @@ namespace Ingress.LocalGateway.Compile;
 /// <summary>
 /// Compiles a ConfigSet into a <see cref="GatewaySnapshot"/> as Istio builds an ingress gateway's Envoy config: the
 /// Gateways this gateway selects, their servers as listeners (HTTP servers on a port merged, HTTPS servers each with
-/// their own TLS setup and route table), the VirtualServices bound to them as virtual hosts, and the clusters.
+/// their own TLS setup and route table), the VirtualServices bound to them as virtual hosts, the Gateway API Gateways
+/// of class istio with their routes (<see cref="GatewayApiCompiler"/>), and the clusters.
 /// </summary>
 public sealed class GatewayCompiler
 {
@@ -152,6 +154,10 @@ public sealed class GatewayCompiler
             };
         }
 
+        // The Gateway API Gateways of class istio, served besides the Istio Gateways the labels select.
+        var gatewayApi = GatewayApiResolver.Resolve(config, new GatewayApiOptions { Now = _time.GetUtcNow() });
+        new GatewayApiCompiler(config, clusters, diagnostics, _options, _time).AddListeners(gatewayApi, listeners);
+
         var tracing = TelemetryTracingCompiler.Compile(config, _options, diagnostics);
         return new GatewaySnapshot
         {
@@ -163,6 +169,7 @@ public sealed class GatewayCompiler
             LoadedAt = _time.GetUtcNow(),
             Tracing = tracing,
             SamplingPercentage = tracing.SamplingPercentage,
+            GatewayApi = gatewayApi,
         };
     }
 

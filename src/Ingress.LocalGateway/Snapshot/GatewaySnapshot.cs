@@ -1,5 +1,6 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.GatewayApi;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Tls;
 using Ingress.LocalGateway.Snapshot.Tracing;
@@ -46,6 +47,9 @@ public sealed class GatewaySnapshot
 
     /// <summary>Trace sampling percentage from the Telemetry resources (100 when none sets it).</summary>
     public double SamplingPercentage { get; init; } = 100;
+
+    /// <summary>The Gateway API objects as resolved: what was served from them, and their status conditions.</summary>
+    public GatewayApiState GatewayApi { get; init; } = GatewayApiState.Empty;
 }
 
 /// <summary>The kind of listener a Gateway port becomes.</summary>

@@ -46,7 +46,7 @@ public sealed class ForwardingStage : IRequestStage
         PrepareUpstreamRequest(request, route, destination, action.Destinations.Count > 1);
         if (destination.Cluster is not { } cluster)
         {
-            await LocalReply.ClusterNotFound(request).ConfigureAwait(false);
+            await LocalReply.ClusterNotFound(request, action.ClusterNotFoundStatus).ConfigureAwait(false);
             return true;
         }
 
