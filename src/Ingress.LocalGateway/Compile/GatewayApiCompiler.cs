@@ -290,7 +290,7 @@ public sealed class GatewayApiCompiler
     /// Istio's <c>createRedirectFilter</c> and <c>ApplyRedirect</c>: the request's port is the listener's; a port that is
     /// the scheme's default is left out of the URL; ReplacePrefixMatch replaces the matched prefix.
     /// </summary>
-    private static Snapshot.Routing.RedirectAction Redirect(Config.GatewayApi.RedirectAction redirect, RequestMatcher matcher,
+    private static RedirectAction Redirect(RouteRedirect redirect, RequestMatcher matcher,
         ResolvedListener listener)
     {
         var scheme = redirect.Scheme ?? (listener.Protocol == "HTTPS" ? "https" : "http");
@@ -305,7 +305,7 @@ public sealed class GatewayApiCompiler
             port = 0;
         }
 
-        return new Snapshot.Routing.RedirectAction
+        return new RedirectAction
         {
             Scheme = redirect.Scheme,
             Authority = redirect.Hostname,

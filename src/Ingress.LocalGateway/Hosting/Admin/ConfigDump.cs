@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ingress.Config.GatewayApi;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot;
 
@@ -43,6 +44,7 @@ public static class ConfigDump
         SamplingPercentage = snapshot.SamplingPercentage,
         Tracing = snapshot.Tracing,
         Diagnostics = snapshot.Diagnostics.Select(d => d.ToString()),
+        GatewayApi = GatewayApiStatusReport.ToData(snapshot.GatewayApi),
     };
 
     /// <summary>The dump as indented JSON.</summary>
@@ -115,7 +117,7 @@ public static class ConfigDump
             case ForwardAction forward:
                 text.Append("route ");
                 text.Append(string.Join(", ", forward.Destinations.Select(d =>
-                    (d.Cluster is null ? d.ClusterName + " (not found: 503 NC)" : d.ClusterName) +
+                    (d.Cluster is null ? $"{d.ClusterName} (not found: {forward.ClusterNotFoundStatus} NC)" : d.ClusterName) +
                     (forward.Destinations.Count > 1 ? $" weight {d.Weight}" : ""))));
                 break;
             case RedirectAction redirect:
@@ -138,6 +140,11 @@ public static class ConfigDump
                 if (redirect.Path is not null)
                 {
                     text.Append(" uri=").Append(redirect.Path);
+                }
+
+                if (redirect.PrefixRewrite is not null)
+                {
+                    text.Append(" path ").Append(redirect.PrefixRewrite);
                 }
 
                 break;
@@ -188,6 +195,8 @@ public static class ConfigDump
                 .Append('\n');
         }
 
+        // The Gateway API objects' status, as a controller would write it.
+        text.Append(GatewayApiStatusReport.ToText(snapshot.GatewayApi));
         foreach (var diagnostic in snapshot.Diagnostics)
         {
             text.Append(diagnostic).Append('\n');
