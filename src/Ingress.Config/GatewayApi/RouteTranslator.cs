@@ -315,12 +315,12 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
     private static TimeSpan? Timeout(HttpRouteTimeouts? timeouts)
     {
         TimeSpan? result = null;
-        if (timeouts?.Request is { } request && Schema.GoDuration.TryParse(request, out var r) && r > TimeSpan.Zero)
+        if (timeouts?.Request is { } request && Istio.Durations.TryParse(request, out TimeSpan r) && r > TimeSpan.Zero)
         {
             result = r;
         }
 
-        if (timeouts?.BackendRequest is { } backendRequest && Schema.GoDuration.TryParse(backendRequest, out var b) && b > TimeSpan.Zero)
+        if (timeouts?.BackendRequest is { } backendRequest && Istio.Durations.TryParse(backendRequest, out TimeSpan b) && b > TimeSpan.Zero)
         {
             result = b;
         }

@@ -81,7 +81,12 @@ public static class ConfigLoader
         string text;
         try
         {
-            text = File.ReadAllText(file);
+            if (DecodeUtf8(File.ReadAllBytes(file), file, diagnostics) is not { } decoded)
+            {
+                return;
+            }
+
+            text = decoded;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -96,6 +101,37 @@ public static class ConfigLoader
         }
 
         LoadInto(text, file, options, resources, diagnostics);
+    }
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>
+    /// The file as UTF-8, as Kubernetes reads YAML: a byte that is not UTF-8 (a file saved as Latin-1, say) is refused
+    /// with its line, where a lenient decoder would silently turn it into U+FFFD inside a value.
+    /// </summary>
+    private static string? DecodeUtf8(byte[] bytes, string file, List<Diagnostic> diagnostics)
+    {
+        try
+        {
+            var start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+            return StrictUtf8.GetString(bytes, start, bytes.Length - start);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            var at = Math.Clamp(e.Index, 0, bytes.Length);
+            var before = bytes.AsSpan(0, at);
+            var line = 1 + before.Count((byte)'\n');
+            var column = at - before.LastIndexOf((byte)'\n');
+            var value = at < bytes.Length ? $"0x{bytes[at]:X2}" : "at the end";
+            diagnostics.Add(new Diagnostic
+            {
+                Code = LoaderCodes.SyntaxError,
+                Severity = Severity.Error,
+                Message = $"the file is not UTF-8: byte {value} on this line is not valid UTF-8, and Kubernetes reads YAML as UTF-8; save the file as UTF-8. Nothing in the file was read",
+                Location = new SourceLocation(file, line, column),
+            });
+            return null;
+        }
     }
 
     private static void LoadInto(string text, string file, LoadOptions options, List<Resource> resources,

@@ -228,7 +228,7 @@ public static partial class CelRules
         rule.Matches.Count == 1 && rule.Matches[0].Path is { Type: "PathPrefix" };
 
     private static bool BackendWithinRequest(string request, string backendRequest) =>
-        GoDuration.TryParse(request, out var total) && GoDuration.TryParse(backendRequest, out var backend) &&
+        Istio.Durations.TryParse(request, out TimeSpan total) && Istio.Durations.TryParse(backendRequest, out TimeSpan backend) &&
         (total == TimeSpan.Zero || backend <= total);
 
     private static bool WildcardAlone(CelInput input) =>

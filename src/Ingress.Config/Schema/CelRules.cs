@@ -31,7 +31,7 @@ public static partial class CelRules
     public static IReadOnlyDictionary<string, CelRule> All { get; } = new CelRule[]
     {
         new(CelRuleNames.Duration, "duration(self) >= duration('1ms')", "must be a valid duration greater than 1ms",
-            i => GoDuration.TryParse((string)i.Self, out var d) && d >= TimeSpan.FromMilliseconds(1)),
+            i => Istio.Durations.TryParse((string)i.Self, out long d) && d >= Istio.Durations.NanosecondsPerMillisecond),
         new(CelRuleNames.LabelKeyNoWildcard, "self.all(key, !key.contains(\"*\"))", "wildcard not allowed in label key match",
             i => Keys(i).All(k => !k.Contains('*', StringComparison.Ordinal))),
         new(CelRuleNames.LabelKeyNotEmpty, "self.all(key, key.size() != 0)", "key must not be empty",
@@ -103,83 +103,4 @@ public static partial class CelRules
     };
 
     private static int Count(CelInput input, params string[] names) => names.Count(input.Has);
-}
-
-/// <summary>Go's <c>time.ParseDuration</c>, which CEL's <c>duration()</c> uses: <c>1h30m</c>, <c>0.5s</c>, <c>300ms</c>.</summary>
-public static class GoDuration
-{
-    /// <summary>Parses a Go duration; false for anything Go would reject.</summary>
-    public static bool TryParse(string text, out TimeSpan value)
-    {
-        value = TimeSpan.Zero;
-        var s = text.AsSpan();
-        var negative = false;
-        if (s.Length > 0 && s[0] is '-' or '+')
-        {
-            negative = s[0] == '-';
-            s = s[1..];
-        }
-
-        if (s is "0")
-        {
-            return true;
-        }
-
-        if (s.Length == 0)
-        {
-            return false;
-        }
-
-        decimal total = 0;
-        while (s.Length > 0)
-        {
-            var numberEnd = 0;
-            while (numberEnd < s.Length && (char.IsAsciiDigit(s[numberEnd]) || s[numberEnd] == '.'))
-            {
-                numberEnd++;
-            }
-
-            var number = s[..numberEnd];
-            if (number.Length == 0 || number is "." || number.IndexOf('.') != number.LastIndexOf('.') ||
-                !decimal.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount))
-            {
-                return false;
-            }
-
-            s = s[numberEnd..];
-            var unitEnd = 0;
-            while (unitEnd < s.Length && !char.IsAsciiDigit(s[unitEnd]) && s[unitEnd] != '.')
-            {
-                unitEnd++;
-            }
-
-            decimal? nanos = s[..unitEnd] switch
-            {
-                "ns" => 1m,
-                "us" or "µs" or "μs" => 1_000m,
-                "ms" => 1_000_000m,
-                "s" => 1_000_000_000m,
-                "m" => 60_000_000_000m,
-                "h" => 3_600_000_000_000m,
-                _ => null,
-            };
-            if (nanos is null)
-            {
-                return false;
-            }
-
-            total += amount * nanos.Value;
-            s = s[unitEnd..];
-        }
-
-        // Go's durations are int64 nanoseconds.
-        if (total > long.MaxValue)
-        {
-            return false;
-        }
-
-        var ticks = (long)(total / 100m);
-        value = TimeSpan.FromTicks(negative ? -ticks : ticks);
-        return true;
-    }
 }

@@ -169,16 +169,20 @@ internal static class CertManagerValidator
         }
     }
 
+    private const long Minute = 60 * Istio.Durations.NanosecondsPerSecond;
+    private const long Hour = 60 * Minute;
+
+    /// <summary>cert-manager reads these with Go's time.ParseDuration too, so the same parser applies.</summary>
     private static void Durations(CertificateSpec spec, Findings f)
     {
-        TimeSpan? duration = null;
+        long? duration = null;
         if (spec.Duration is { } durationText)
         {
-            if (!Validation.Durations.TryParse(durationText, out var value))
+            if (!Istio.Durations.TryParse(durationText, out long value))
             {
                 f.Error(CertificateDuration, "spec.duration", $"invalid duration \"{durationText}\": write hours, e.g. 2160h for 90 days");
             }
-            else if (value < TimeSpan.FromHours(1))
+            else if (value < Hour)
             {
                 f.Error(CertificateDuration, "spec.duration", $"certificate duration {durationText} must be greater than 1h0m0s");
             }
@@ -190,15 +194,15 @@ internal static class CertManagerValidator
 
         if (spec.RenewBefore is { } renewText)
         {
-            if (!Validation.Durations.TryParse(renewText, out var renew))
+            if (!Istio.Durations.TryParse(renewText, out long renew))
             {
                 f.Error(CertificateDuration, "spec.renewBefore", $"invalid duration \"{renewText}\": write hours, e.g. 360h for 15 days");
             }
-            else if (renew < TimeSpan.FromMinutes(5))
+            else if (renew < 5 * Minute)
             {
                 f.Error(CertificateDuration, "spec.renewBefore", $"certificate renewBefore {renewText} must be greater than 5m0s");
             }
-            else if (renew >= (duration ?? TimeSpan.FromDays(90)))
+            else if (renew >= (duration ?? 2160 * Hour))
             {
                 f.Error(CertificateDuration, "spec.renewBefore",
                     $"certificate duration {spec.Duration ?? "2160h (the default)"} must be greater than renewBefore {renewText}");

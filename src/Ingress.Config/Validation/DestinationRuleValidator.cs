@@ -72,6 +72,11 @@ internal static class DestinationRuleValidator
         {
             SecurityValidators.Selector(selector, "spec.workloadSelector", f);
         }
+
+        foreach (var error in Istio.ExportTo.Errors(rule.Metadata.Namespace, spec.ExportTo, spec.WorkloadSelector is not null))
+        {
+            f.Error(ValidationCodes.ExportTo, "spec.exportTo", error);
+        }
     }
 
     private static void TrafficPolicy(TrafficPolicy policy, string path, Findings f)
@@ -162,7 +167,7 @@ internal static class DestinationRuleValidator
             }
         }
 
-        if (lb.WarmupDurationSecs is { } warmup && Durations.IstioError(warmup) is { } error)
+        if (lb.WarmupDurationSecs is { } warmup && Istio.Durations.ValidationError(warmup) is { } error)
         {
             f.Error(ValidationCodes.Duration, $"{path}.warmupDurationSecs", error);
         }
@@ -296,7 +301,7 @@ internal static class DestinationRuleValidator
 
     private static void Duration(string? value, string path, Findings f)
     {
-        if (value is not null && Durations.IstioError(value) is { } error)
+        if (value is not null && Istio.Durations.ValidationError(value) is { } error)
         {
             f.Error(ValidationCodes.Duration, path, error);
         }

@@ -12,6 +12,12 @@ internal sealed class Findings(Resource resource, List<Diagnostic> sink)
 
     public void Warning(string code, string path, string message) => Add(code, Severity.Warning, path, message);
 
+    /// <summary>
+    /// Whether the field was written in the YAML, even as an empty list (<c>from: []</c>): the model reads an absent
+    /// list and an empty one alike, but Istio tells a written empty list from a missing one in a few places.
+    /// </summary>
+    public bool IsWritten(string path) => Resource.FieldLocations.ContainsKey(path);
+
     private void Add(string code, Severity severity, string path, string message) =>
         sink.Add(new Diagnostic
         {

@@ -1,9 +1,13 @@
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using static Ingress.Config.Validation.ValidationCodes;
 
 namespace Ingress.Config.Validation;
 
-/// <summary>The checks Istio's ValidateGateway makes (pkg/config/validation/validation.go), plus one certificate source per server.</summary>
+/// <summary>
+/// The checks Istio's ValidateGateway makes (<c>pkg/config/validation/validation.go</c>: ValidateGateway, validateServer,
+/// validateServerPort, validateServerBind, validateTLSOptions), in Istio's order and with its notion of "not set".
+/// </summary>
 internal static class GatewayValidator
 {
     private static readonly string[] ServerTlsModes =
@@ -17,13 +21,11 @@ internal static class GatewayValidator
         "ECDHE-RSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305", "ECDHE-RSA-CHACHA20-POLY1305",
         "ECDHE-ECDSA-AES128-SHA", "ECDHE-RSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-RSA-AES256-SHA",
         "AES128-GCM-SHA256", "AES256-GCM-SHA384", "AES128-SHA", "AES256-SHA", "DES-CBC3-SHA",
-        "[ECDHE-ECDSA-AES128-GCM-SHA256|ECDHE-ECDSA-CHACHA20-POLY1305]",
-        "[ECDHE-RSA-AES128-GCM-SHA256|ECDHE-RSA-CHACHA20-POLY1305]",
     };
 
     public static void Validate(Gateway gateway, Findings f)
     {
-        if (!Names.IsDns1123Label(gateway.Metadata.Name))
+        if (!Names.IsLowerCaseDns1123Label(gateway.Metadata.Name))
         {
             f.Error(GatewayName, "metadata.name",
                 $"invalid gateway name: \"{gateway.Metadata.Name}\" (a Gateway name must be a DNS-1123 label: lower-case letters, digits and '-', no dots)");
@@ -35,29 +37,36 @@ internal static class GatewayValidator
             f.Error(GatewayServers, "spec.servers", "gateway must have at least one server");
         }
 
+        for (var i = 0; i < servers.Count; i++)
+        {
+            ValidateServer(servers[i], $"spec.servers[{i}]", f);
+        }
+
+        // Istio keys uniqueness on the name as read, so two servers that both leave the name empty collide too.
         var portNames = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < servers.Count; i++)
         {
             var server = servers[i];
             var path = $"spec.servers[{i}]";
-            ValidateServer(server, path, f);
-            if (server.Port is { } port)
+            if (server.Port is not { } port)
             {
-                if (!string.IsNullOrEmpty(port.Name) && !portNames.Add(port.Name))
-                {
-                    f.Error(GatewayDuplicatePortName, $"{path}.port.name",
-                        $"port names in servers must be unique: duplicate name {port.Name}");
-                }
+                continue;
+            }
 
-                if (!Protocols.IsHttp(port.Protocol) && server.Tls?.HttpsRedirect == true)
-                {
-                    f.Warning(GatewayHttpsRedirect, $"{path}.tls.httpsRedirect",
-                        "tls.httpsRedirect should only be used with http servers");
-                }
+            var name = Proto3.Value(port.Name);
+            if (!portNames.Add(name))
+            {
+                f.Error(GatewayDuplicatePortName, $"{path}.port.name", $"port names in servers must be unique: duplicate name {name}");
+            }
+
+            if (!Protocols.IsHttp(port.Protocol) && Proto3.IsSet(server.Tls?.HttpsRedirect))
+            {
+                f.Warning(GatewayHttpsRedirect, $"{path}.tls.httpsRedirect", "tls.httpsRedirect should only be used with http servers");
             }
         }
     }
 
+    /// <summary>Istio's validateServer: hosts, port, bind, TLS options, then what the protocol requires of TLS.</summary>
     private static void ValidateServer(Server server, string path, Findings f)
     {
         if (server.Hosts.Count == 0)
@@ -73,13 +82,8 @@ internal static class GatewayValidator
             }
         }
 
-        var portValid = ValidatePort(server.Port, server.Bind, $"{path}.port", f);
-        if (!string.IsNullOrEmpty(server.Bind) && !server.Bind.StartsWith("unix://", StringComparison.Ordinal) &&
-            !Names.IsIpAddress(server.Bind))
-        {
-            f.Error(GatewayBind, $"{path}.bind", $"{server.Bind} is not a valid IP");
-        }
-
+        var portValid = ValidatePort(server.Port, Proto3.Value(server.Bind), $"{path}.port", f);
+        ValidateBind(server.Port, Proto3.Value(server.Bind), path, f);
         if (server.Tls is { } tls)
         {
             ValidateTls(tls, $"{path}.tls", f);
@@ -100,10 +104,10 @@ internal static class GatewayValidator
         {
             if (Protocols.IsHttp(protocol))
             {
-                // Istio accepts a pass-through-mode block here, which is what `tls: {httpsRedirect: true}` reads as.
-                if (plainTls.Mode is not (null or "PASSTHROUGH" or "AUTO_PASSTHROUGH") || plainTls.CaCertificates is not null ||
-                    plainTls.PrivateKey is not null || plainTls.ServerCertificate is not null ||
-                    plainTls.CredentialName is not null || plainTls.CredentialNames.Count > 0)
+                // Only a pass-through block (what `tls: {httpsRedirect: true}` reads as) without file certificates is
+                // allowed here; Istio does not look at credentialName on a plain-text port.
+                if (!IsPassThrough(plainTls) || Proto3.IsSet(plainTls.CaCertificates) || Proto3.IsSet(plainTls.PrivateKey) ||
+                    Proto3.IsSet(plainTls.ServerCertificate))
                 {
                     f.Error(GatewayTlsOnPlaintext, $"{path}.tls",
                         "server cannot have TLS settings for plain text HTTP ports (only tls.httpsRedirect is allowed there)");
@@ -116,8 +120,14 @@ internal static class GatewayValidator
         }
     }
 
-    /// <summary>Returns whether the port is usable for the protocol checks that follow (Istio skips them otherwise).</summary>
-    private static bool ValidatePort(Port? port, string? bind, string path, Findings f)
+    /// <summary>Istio's gateway.IsPassThroughServer: a TLS block whose mode (PASSTHROUGH by default) passes TLS through.</summary>
+    private static bool IsPassThrough(ServerTlsSettings tls) => tls.Mode is null or "PASSTHROUGH" or "AUTO_PASSTHROUGH";
+
+    /// <summary>
+    /// Istio's validateServerPort; returns whether the port is usable for the protocol checks that follow (Istio skips
+    /// them when any of these fail). A server bound to a unix socket has port 0.
+    /// </summary>
+    private static bool ValidatePort(Port? port, string bind, string path, Findings f)
     {
         if (port is null)
         {
@@ -129,12 +139,12 @@ internal static class GatewayValidator
         if (!Protocols.IsKnown(port.Protocol))
         {
             f.Error(GatewayPort, $"{path}.protocol",
-                $"invalid protocol \"{port.Protocol}\", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
+                $"invalid protocol \"{Proto3.Value(port.Protocol)}\", supported protocols are HTTP, HTTP2, GRPC, GRPC-WEB, MONGO, REDIS, MYSQL, TCP");
             valid = false;
         }
 
         var number = port.Number ?? 0;
-        if ((number > 0 || bind?.StartsWith("unix://", StringComparison.Ordinal) != true) && number is < 1 or > 65535)
+        if ((number > 0 || !bind.StartsWith(UnixPrefix, StringComparison.Ordinal)) && number is < 1 or > 65535)
         {
             f.Error(GatewayPort, $"{path}.number", $"port number {number} must be in the range 1..65535");
             valid = false;
@@ -146,7 +156,7 @@ internal static class GatewayValidator
             valid = false;
         }
 
-        if (string.IsNullOrEmpty(port.Name))
+        if (!Proto3.IsSet(port.Name))
         {
             f.Error(GatewayPortName, $"{path}.name", "port name must be set (for example https-443)");
             valid = false;
@@ -155,14 +165,46 @@ internal static class GatewayValidator
         return valid;
     }
 
+    private const string UnixPrefix = "unix://";
+
+    /// <summary>
+    /// Istio's validateServerBind: <c>unix://</c> names an absolute socket path (or an abstract <c>@name</c>) and needs
+    /// port 0; anything else must be an IP address.
+    /// </summary>
+    private static void ValidateBind(Port? port, string bind, string path, Findings f)
+    {
+        if (bind.StartsWith(UnixPrefix, StringComparison.Ordinal))
+        {
+            if (Names.UnixAddressError(bind[UnixPrefix.Length..]) is { } error)
+            {
+                f.Error(GatewayBind, $"{path}.bind", error);
+            }
+
+            if (port is { Number: not (null or 0) })
+            {
+                f.Error(GatewayBind, $"{path}.port.number",
+                    $"port number must be 0 for unix domain socket: {port.Number} (a server bound to {bind} listens on the socket, not on a port)");
+            }
+        }
+        else if (bind.Length > 0 && !IpAddresses.IsAddress(bind))
+        {
+            f.Error(GatewayBind, $"{path}.bind", $"{bind} is not a valid IP");
+        }
+    }
+
+    /// <summary>
+    /// Istio's validateTLSOptions, in its order: versions and ciphers (warnings); ISTIO_MUTUAL takes no certificate;
+    /// pass-through modes ignore certificates (warning, and the checks go on); one certificate source at most; SIMPLE
+    /// and MUTUAL with a credential need nothing more; otherwise each file certificate needs its certificate and key,
+    /// MUTUAL a CA bundle; a CRL goes with neither credentialName nor SIMPLE. Empty strings count as unset.
+    /// </summary>
     private static void ValidateTls(ServerTlsSettings tls, string path, Findings f)
     {
-        // Istio's default mode is PASSTHROUGH, the proto's zero value.
-        var mode = tls.Mode ?? "PASSTHROUGH";
-        if (tls.Mode is not null && !ServerTlsModes.Contains(tls.Mode, StringComparer.Ordinal))
+        // The mode's zero value is PASSTHROUGH. An unknown mode fails to decode, so nothing else is checked.
+        var mode = Proto3.IsSet(tls.Mode) ? tls.Mode! : "PASSTHROUGH";
+        if (!ServerTlsModes.Contains(mode, StringComparer.Ordinal))
         {
-            f.Error(GatewayTlsMode, $"{path}.mode",
-                $"unknown TLS mode \"{tls.Mode}\"; use one of {string.Join(", ", ServerTlsModes)}");
+            f.Error(GatewayTlsMode, $"{path}.mode", $"unknown TLS mode \"{tls.Mode}\"; use one of {string.Join(", ", ServerTlsModes)}");
             return;
         }
 
@@ -171,34 +213,101 @@ internal static class GatewayValidator
 
         if (mode == "ISTIO_MUTUAL")
         {
-            Require(tls.ServerCertificate is null, "ISTIO_MUTUAL TLS cannot have associated server certificate", "serverCertificate");
-            Require(tls.PrivateKey is null, "ISTIO_MUTUAL TLS cannot have associated private key", "privateKey");
-            Require(tls.CaCertificates is null, "ISTIO_MUTUAL TLS cannot have associated CA bundle", "caCertificates");
-            Require(tls.CredentialName is null, "ISTIO_MUTUAL TLS cannot have associated credentialName", "credentialName");
-            Require(tls.CredentialNames.Count == 0, "ISTIO_MUTUAL TLS cannot have associated credentialNames", "credentialNames");
+            Require(!Proto3.IsSet(tls.ServerCertificate), "ISTIO_MUTUAL TLS cannot have associated server certificate", "serverCertificate");
+            Require(!Proto3.IsSet(tls.PrivateKey), "ISTIO_MUTUAL TLS cannot have associated private key", "privateKey");
+            Require(!Proto3.IsSet(tls.CaCertificates), "ISTIO_MUTUAL TLS cannot have associated CA bundle", "caCertificates");
             Require(tls.TlsCertificates.Count == 0, "ISTIO_MUTUAL TLS cannot have associated tlsCertificates", "tlsCertificates");
+            Require(!Proto3.IsSet(tls.CredentialName), "ISTIO_MUTUAL TLS cannot have associated credentialName", "credentialName");
+            Require(tls.CredentialNames.Count == 0, "ISTIO_MUTUAL TLS cannot have associated credentialNames", "credentialNames");
             return;
         }
 
-        if (mode is "PASSTHROUGH" or "AUTO_PASSTHROUGH")
+        var hasCredential = Proto3.IsSet(tls.CredentialName) || tls.CredentialNames.Count > 0;
+        if (mode is "PASSTHROUGH" or "AUTO_PASSTHROUGH" &&
+            (Proto3.IsSet(tls.CaCrl) || Proto3.IsSet(tls.ServerCertificate) || Proto3.IsSet(tls.PrivateKey) ||
+             Proto3.IsSet(tls.CaCertificates) || tls.TlsCertificates.Count > 0 || hasCredential))
         {
-            if (tls.CaCrl is not null || tls.ServerCertificate is not null || tls.PrivateKey is not null ||
-                tls.CaCertificates is not null || tls.CredentialName is not null || tls.CredentialNames.Count > 0 ||
-                tls.TlsCertificates.Count > 0)
+            var unwritten = !Proto3.IsSet(tls.Mode);
+            f.Warning(GatewayPassthroughCertificates, unwritten ? path : $"{path}.mode",
+                $"{mode} mode does not use certificates, they will be ignored" +
+                (unwritten ? " (no tls.mode was written, and Istio's default is PASSTHROUGH; write mode: SIMPLE to terminate TLS)" : ""));
+        }
+
+        var sources = new List<string>();
+        if (Proto3.IsSet(tls.CredentialName))
+        {
+            sources.Add("credentialName");
+        }
+
+        if (tls.CredentialNames.Count > 0)
+        {
+            sources.Add("credentialNames");
+        }
+
+        // A file pair counts only when both halves are written; a lone key next to a credentialName is ignored.
+        if (Proto3.IsSet(tls.ServerCertificate) && Proto3.IsSet(tls.PrivateKey))
+        {
+            sources.Add("serverCertificate/privateKey");
+        }
+
+        if (tls.TlsCertificates.Count > 0)
+        {
+            sources.Add("tlsCertificates");
+        }
+
+        if (sources.Count > 1)
+        {
+            f.Error(GatewayCertificateSource, path,
+                $"only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified, found {string.Join(" and ", sources)}");
+        }
+
+        var terminates = mode is "SIMPLE" or "MUTUAL" or "OPTIONAL_MUTUAL";
+        if (terminates && hasCredential)
+        {
+            // The certificate and CA come from the Secret; Istio checks nothing else here (not even a CRL).
+            return;
+        }
+
+        if (terminates)
+        {
+            var label = mode == "SIMPLE" ? "SIMPLE TLS" : "MUTUAL TLS";
+            if (mode != "SIMPLE" && !Proto3.IsSet(tls.CaCertificates))
             {
-                f.Warning(GatewayPassthroughCertificates, tls.Mode is null ? path : $"{path}.mode",
-                    $"{mode} mode does not use certificates, they will be ignored" +
-                    (tls.Mode is null ? " (no tls.mode was written, and Istio's default is PASSTHROUGH; write mode: SIMPLE to terminate TLS)" : ""));
+                f.Error(GatewayMutualCa, $"{path}.mode",
+                    $"{label} requires a client CA bundle: set caCertificates (or use a credentialName whose Secret holds ca.crt)");
             }
 
-            return;
+            if (tls.TlsCertificates.Count > 2)
+            {
+                f.Warning(GatewayCertificateSource, $"{path}.tlsCertificates", $"{label} can support up to 2 server certificates");
+            }
+
+            if (tls.TlsCertificates.Count > 0)
+            {
+                for (var i = 0; i < tls.TlsCertificates.Count; i++)
+                {
+                    var certificate = tls.TlsCertificates[i];
+                    RequireFile(certificate.ServerCertificate, $"{path}.tlsCertificates[{i}].serverCertificate", $"{label} requires a server certificate");
+                    RequireFile(certificate.PrivateKey, $"{path}.tlsCertificates[{i}].privateKey", $"{label} requires a private key");
+                }
+            }
+            else if (!Proto3.IsSet(tls.ServerCertificate) && !Proto3.IsSet(tls.PrivateKey))
+            {
+                f.Error(GatewayCertificateSource, path,
+                    $"{label} requires a server certificate: set credentialName to a kubernetes.io/tls Secret in the " +
+                    "gateway's namespace, or serverCertificate and privateKey file paths");
+                f.Error(GatewayCertificateSource, path, $"{label} requires a private key");
+            }
+            else
+            {
+                RequireFile(tls.ServerCertificate, $"{path}.serverCertificate", $"{label} requires a server certificate");
+                RequireFile(tls.PrivateKey, $"{path}.privateKey", $"{label} requires a private key");
+            }
         }
 
-        ValidateCertificateSource(tls, mode, path, f);
-
-        if (tls.CaCrl is not null)
+        if (Proto3.IsSet(tls.CaCrl))
         {
-            if (tls.CredentialName is not null)
+            if (Proto3.IsSet(tls.CredentialName))
             {
                 f.Error(GatewayCertificateSource, $"{path}.caCrl",
                     "CRL is not supported with credentialName. CRL has to be specified in the credential");
@@ -217,92 +326,13 @@ internal static class GatewayValidator
                 f.Error(GatewayIstioMutual, $"{path}.{field}", message);
             }
         }
-    }
 
-    private static void ValidateCertificateSource(ServerTlsSettings tls, string mode, string path, Findings f)
-    {
-        var sources = new List<string>();
-        if (tls.CredentialName is not null)
+        void RequireFile(string? value, string at, string message)
         {
-            sources.Add("credentialName");
-        }
-
-        if (tls.CredentialNames.Count > 0)
-        {
-            sources.Add("credentialNames");
-        }
-
-        if (tls.ServerCertificate is not null || tls.PrivateKey is not null)
-        {
-            sources.Add("serverCertificate/privateKey");
-        }
-
-        if (tls.TlsCertificates.Count > 0)
-        {
-            sources.Add("tlsCertificates");
-        }
-
-        var label = mode == "SIMPLE" ? "SIMPLE" : "MUTUAL";
-        if (sources.Count > 1)
-        {
-            f.Error(GatewayCertificateSource, path,
-                $"only one certificate source may be set, found {string.Join(" and ", sources)}: use credentialName, " +
-                "credentialNames, serverCertificate with privateKey, or tlsCertificates");
-        }
-        else if (sources.Count == 0)
-        {
-            f.Error(GatewayCertificateSource, path,
-                $"{label} TLS requires a server certificate: set credentialName to a kubernetes.io/tls Secret in the " +
-                "gateway's namespace, or serverCertificate and privateKey file paths");
-            return;
-        }
-
-        if (tls.CredentialNames.Count > 2)
-        {
-            f.Error(GatewayCertificateSource, $"{path}.credentialNames",
-                $"at most two credentialNames may be set (one RSA and one ECDSA certificate), found {tls.CredentialNames.Count}");
-        }
-
-        if (tls.CredentialName is not null || tls.CredentialNames.Count > 0)
-        {
-            // The CA comes from the credential (or its -cacert companion) when a Secret is used.
-            return;
-        }
-
-        if (tls.TlsCertificates.Count > 0)
-        {
-            for (var i = 0; i < tls.TlsCertificates.Count; i++)
+            if (!Proto3.IsSet(value))
             {
-                var certificate = tls.TlsCertificates[i];
-                if (certificate.ServerCertificate is null)
-                {
-                    f.Error(GatewayCertificateSource, $"{path}.tlsCertificates[{i}]", $"{label} TLS requires a server certificate");
-                }
-
-                if (certificate.PrivateKey is null)
-                {
-                    f.Error(GatewayCertificateSource, $"{path}.tlsCertificates[{i}]", $"{label} TLS requires a private key");
-                }
+                f.Error(GatewayCertificateSource, at, message);
             }
-        }
-        else
-        {
-            if (tls.ServerCertificate is null)
-            {
-                f.Error(GatewayCertificateSource, $"{path}.serverCertificate", $"{label} TLS requires a server certificate");
-            }
-
-            if (tls.PrivateKey is null)
-            {
-                f.Error(GatewayCertificateSource, $"{path}.privateKey", $"{label} TLS requires a private key");
-            }
-        }
-
-        if (mode is "MUTUAL" or "OPTIONAL_MUTUAL" && tls.CaCertificates is null &&
-            tls.TlsCertificates.All(c => c.CaCertificates is null))
-        {
-            f.Error(GatewayMutualCa, $"{path}.mode",
-                "MUTUAL TLS requires a client CA bundle: set caCertificates (or use a credentialName whose Secret holds ca.crt)");
         }
     }
 
@@ -318,16 +348,17 @@ internal static class GatewayValidator
                 "TLS version below TLSV1_2 require setting compatible ciphers as by default they no longer include compatible ciphers.");
         }
 
-        if (minValid && maxValid && min is not (null or "TLS_AUTO") && max is not (null or "TLS_AUTO") &&
+        // Istio accepts this; Envoy's TLS context then has no version to offer, so every handshake fails.
+        if (minValid && maxValid && min is not (null or "" or "TLS_AUTO") && max is not (null or "" or "TLS_AUTO") &&
             string.CompareOrdinal(min, max) > 0)
         {
-            f.Error(GatewayTlsVersion, $"{path}.minProtocolVersion",
-                $"minProtocolVersion {min} is higher than maxProtocolVersion {max}, so no TLS version can be negotiated");
+            f.Warning(GatewayTlsVersion, $"{path}.minProtocolVersion",
+                $"minProtocolVersion {min} is higher than maxProtocolVersion {max}, so no TLS version can be negotiated and every handshake fails");
         }
 
         bool CheckVersion(string? version, string field)
         {
-            if (version is null || TlsVersions.Contains(version, StringComparer.Ordinal))
+            if (!Proto3.IsSet(version) || TlsVersions.Contains(version, StringComparer.Ordinal))
             {
                 return true;
             }
@@ -338,6 +369,11 @@ internal static class GatewayValidator
         }
     }
 
+    /// <summary>
+    /// Istio's cipher check (<c>security.IsValidCipherSuite</c>): an empty entry, <c>ALL</c> and any entry not starting with
+    /// a letter or digit (BoringSSL operators such as <c>-X</c>, <c>+X</c>, <c>[A|B]</c>) are accepted; other names must
+    /// be in Istio's list. Unknown and repeated names are ignored with a warning.
+    /// </summary>
     private static void ValidateCiphers(ServerTlsSettings tls, string path, Findings f)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -345,7 +381,8 @@ internal static class GatewayValidator
         var duplicate = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var suite in tls.CipherSuites)
         {
-            if (!CipherSuites.Contains(suite))
+            var valid = suite.Length == 0 || suite == "ALL" || !char.IsLetterOrDigit(suite[0]) || CipherSuites.Contains(suite);
+            if (!valid)
             {
                 invalid.Add(suite);
             }

@@ -1,27 +1,121 @@
 using System.Globalization;
-using System.Net;
 using System.Text.RegularExpressions;
+using Ingress.Config.Istio;
 
 namespace Ingress.Config.Validation;
 
 /// <summary>Host name and label checks as Istio makes them (pkg/config/validation/agent, pkg/config/labels).</summary>
 internal static partial class Names
 {
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex Dns1123Label();
-
-    [GeneratedRegex(@"^(\*|(\*|\*-)?[a-z0-9]([-a-z0-9]*[a-z0-9])?)$")]
+    [GeneratedRegex(@"^(\*|(\*|\*-)?[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)$")]
     private static partial Regex WildcardLabel();
 
-    [GeneratedRegex("^[-_A-Za-z0-9]+$")]
-    private static partial Regex HeaderName();
+    /// <summary>An HTTP token (RFC 7230 tchar), Istio's validHeaderNameRegex.</summary>
+    [GeneratedRegex("^[!#$%&'*+\\-.^_`|~A-Za-z0-9]+$")]
+    private static partial Regex HeaderToken();
 
-    public static bool IsDns1123Label(string? value) =>
-        value is { Length: > 0 and <= 63 } && Dns1123Label().IsMatch(value);
+    /// <summary>Istio's validStrictHeaderNameRegex: letters, digits and '-' only.</summary>
+    [GeneratedRegex("^[-A-Za-z0-9]+$")]
+    private static partial Regex StrictHeaderName();
 
-    public static bool IsValidHeaderName(string name) => HeaderName().IsMatch(name);
+    public static bool IsDns1123Label(string? value) => DnsLabels.IsValid(value);
 
-    public static bool IsIpAddress(string value) => IPAddress.TryParse(value, out _);
+    /// <summary>A Kubernetes object name that Istio also reads as a DNS label: lower case (Kubernetes) and no dots (Istio).</summary>
+    public static bool IsLowerCaseDns1123Label(string? value) => DnsLabels.IsValid(value) && !value!.Any(char.IsAsciiLetterUpper);
+
+    /// <summary>Kubernetes' qualified name (a label key's name part, a label value when not empty).</summary>
+    [GeneratedRegex("^(?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")]
+    private static partial Regex QualifiedName();
+
+    /// <summary>A label key's optional DNS prefix: labels joined by dots, then <c>/</c>.</summary>
+    [GeneratedRegex("^[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*$")]
+    private static partial Regex DnsPrefix();
+
+    /// <summary>
+    /// Istio's labels.Instance key check (<c>validateTagKey</c>): an optional DNS prefix (at most 253 characters) and
+    /// <c>/</c>, then a qualified name of at most 63 characters. Null when valid.
+    /// </summary>
+    public static string? LabelKeyError(string key)
+    {
+        var slash = key.IndexOf('/', StringComparison.Ordinal);
+        var prefix = slash < 0 ? "" : key[..slash];
+        var name = slash < 0 ? key : key[(slash + 1)..];
+        if ((slash >= 0 && !DnsPrefix().IsMatch(prefix)) || !QualifiedName().IsMatch(name))
+        {
+            return $"invalid tag key: \"{key}\"";
+        }
+
+        if (prefix.Length > 253)
+        {
+            return $"invalid tag key: \"{key}\" (DNS prefix is too long)";
+        }
+
+        return name.Length > 63 ? $"invalid tag key: \"{key}\" (name is too long)" : null;
+    }
+
+    /// <summary>Istio's label value check: empty, or a qualified name.</summary>
+    public static bool IsLabelValue(string value) => value.Length == 0 || QualifiedName().IsMatch(value);
+
+    /// <summary>A header name as HTTP allows it (Istio's ValidateHTTPHeaderNameOrJwtClaimRoute and CORS header check).</summary>
+    public static bool IsValidHeaderName(string name) => HeaderToken().IsMatch(name);
+
+    /// <summary>A header name Istio accepts where it is strict (ValidateStrictHTTPHeaderName): letters, digits, '-'.</summary>
+    public static bool IsStrictHeaderName(string name) => StrictHeaderName().IsMatch(name);
+
+    /// <summary>
+    /// Istio's ValidateWildcardDomainForVirtualServiceBoundToGateway: a VirtualService bound to a gateway whose TLS
+    /// routes match SNI may name the host Istio generates for AUTO_PASSTHROUGH, <c>outbound_.PORT_._.HOSTNAME</c>
+    /// (a port starting with a digit, a host name with a letter); any other host is a wildcard domain. Null when valid.
+    /// </summary>
+    public static string? GatewayBoundHostError(string host, bool sni)
+    {
+        if (Preconditions(host) is { } error)
+        {
+            return error;
+        }
+
+        if (!sni || !host.StartsWith("outbound_", StringComparison.Ordinal))
+        {
+            return WildcardDomainError(host);
+        }
+
+        var parts = host.Split('_');
+        if (parts.Length < 4)
+        {
+            return $"domain name {host} invalid, should follow 'outbound_.<PORT>_._.<HOSTNAME>' format";
+        }
+
+        var port = parts[1].Trim('.');
+        var name = parts[3].Trim('.');
+        if (parts[0] != "outbound")
+        {
+            return $"domain name \"{host}\" invalid (label \"{parts[0]}\" invalid)";
+        }
+
+        if (!port.Any(char.IsAsciiDigit))
+        {
+            return $"domain name \"{host}\" invalid (label \"{port}\" invalid). should follow outbound_.<PORT>_._.<HOSTNAME> format";
+        }
+
+        return name.Any(char.IsAsciiLetter)
+            ? null
+            : $"domain name \"{host}\" invalid (label \"{name}\" invalid). should follow outbound_.<PORT>_._.<HOSTNAME> format";
+    }
+
+    /// <summary>Istio's netutil.IsValidIPAddress: an address Go's netip.ParseAddr accepts.</summary>
+    public static bool IsIpAddress(string value) => IpAddresses.IsAddress(value);
+
+    /// <summary>
+    /// Istio's ValidateUnixAddress for the part after <c>unix://</c>: not empty; an abstract socket (<c>@name</c>) or an
+    /// absolute path to a file (not ending in <c>/</c>). Null when valid.
+    /// </summary>
+    public static string? UnixAddressError(string address) => address switch
+    {
+        "" => "unix address must not be empty",
+        _ when address.StartsWith('@') => null,
+        _ when !address.StartsWith('/') || address.EndsWith('/') => $"{address} is not an absolute path to a file",
+        _ => null,
+    };
 
     /// <summary>A domain name with an optional wildcard first label (<c>*.example.com</c>, <c>*</c>); null when valid.</summary>
     public static string? WildcardDomainError(string domain)
@@ -65,10 +159,6 @@ internal static partial class Names
             }
 
             host = name;
-            if (host.Length == 0)
-            {
-                yield break;
-            }
         }
 
         if (host != "*" && !host.Contains('.', StringComparison.Ordinal))

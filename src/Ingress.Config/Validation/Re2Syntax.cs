@@ -95,6 +95,8 @@ public static class Re2Syntax
 
                     afterQuantifier = false;
                     break;
+                case '{' when RepeatCountError(p, i) is { } repeatError:
+                    return repeatError;
                 case '*' or '+' or '?' or '}':
                     if (afterQuantifier && c == '+')
                     {
@@ -120,6 +122,55 @@ public static class Re2Syntax
 
         return null;
     }
+
+    /// <summary>
+    /// Go's regexp parser (which Istio validates with) reads <c>{n}</c>, <c>{n,}</c> and <c>{n,m}</c> as a repeat and
+    /// refuses a count above 1000 or a minimum above the maximum; any other <c>{</c> is a literal.
+    /// </summary>
+    private static string? RepeatCountError(string p, int at)
+    {
+        var i = at + 1;
+        var minStart = i;
+        while (i < p.Length && char.IsAsciiDigit(p[i]))
+        {
+            i++;
+        }
+
+        if (i == minStart || i >= p.Length)
+        {
+            return null;
+        }
+
+        var min = Count(p[minStart..i]);
+        var max = min;
+        if (p[i] == ',')
+        {
+            i++;
+            var maxStart = i;
+            while (i < p.Length && char.IsAsciiDigit(p[i]))
+            {
+                i++;
+            }
+
+            max = i == maxStart ? -1 : Count(p[maxStart..i]);
+        }
+
+        if (i >= p.Length || p[i] != '}')
+        {
+            return null;
+        }
+
+        return min > MaxRepeat || max > MaxRepeat || (max >= 0 && min > max)
+            ? $"error parsing regexp: invalid repeat count: `{p[at..(i + 1)]}`"
+            : null;
+
+        // Digits beyond what an int holds are over the limit anyway.
+        static int Count(string digits) =>
+            int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
+    }
+
+    /// <summary>Go's regexp/syntax limit on a repeat count.</summary>
+    private const int MaxRepeat = 1000;
 
     private static string? GroupError(string p, int at)
     {

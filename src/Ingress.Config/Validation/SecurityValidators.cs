@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using static Ingress.Config.Validation.ValidationCodes;
 
@@ -11,19 +11,10 @@ namespace Ingress.Config.Validation;
 /// (ValidateAuthorizationPolicy, ValidateRequestAuthentication, ValidatePeerAuthentication), and the selector rules
 /// they share with Telemetry.
 /// </summary>
-internal static class SecurityValidators
+internal static partial class SecurityValidators
 {
     private static readonly string[] Actions = ["ALLOW", "DENY", "AUDIT", "CUSTOM"];
     private static readonly string[] MtlsModes = ["UNSET", "DISABLE", "PERMISSIVE", "STRICT"];
-
-    /// <summary>Condition keys Istio knows (pkg/config/security: ValidateAttribute), exact or by prefix.</summary>
-    private static readonly string[] ExactKeys =
-    [
-        "source.ip", "remote.ip", "source.namespace", "source.principal", "request.auth.principal",
-        "request.auth.audiences", "request.auth.presenter", "destination.ip", "destination.port", "connection.sni",
-    ];
-
-    private static readonly string[] PrefixKeys = ["request.headers[", "request.auth.claims[", "experimental.envoy.filters."];
 
     public static void Selector(WorkloadSelector selector, string path, Findings f)
     {
@@ -138,6 +129,16 @@ internal static class SecurityValidators
     private static void Rule(Rule rule, int i, string action, Findings f)
     {
         var path = $"spec.rules[{i}]";
+        if (rule.From.Count == 0 && f.IsWritten($"{path}.from"))
+        {
+            f.Error(AuthorizationRule, $"{path}.from", $"`from` must not be empty, found at rule {i}");
+        }
+
+        if (rule.To.Count == 0 && f.IsWritten($"{path}.to"))
+        {
+            f.Error(AuthorizationRule, $"{path}.to", $"`to` must not be empty, found at rule {i}");
+        }
+
         var fromExists = false;
         var toExists = false;
         var tcpInFrom = false;
@@ -152,6 +153,26 @@ internal static class SecurityValidators
             }
 
             fromExists = true;
+            if (source.Principals.Count + source.NotPrincipals.Count + source.Namespaces.Count + source.NotNamespaces.Count > 0 &&
+                source.ServiceAccounts.Count + source.NotServiceAccounts.Count > 0)
+            {
+                f.Error(AuthorizationRule, $"{at}.source", $"cannot set serviceAccounts with namespaces or principals, found at rule {i}");
+            }
+
+            if (action == "CUSTOM")
+            {
+                foreach (var (name, values) in new[] { ("From.Namespaces", source.Namespaces), ("From.NotNamespaces", source.NotNamespaces),
+                             ("From.ServiceAccounts", source.ServiceAccounts), ("From.NotServiceAccounts", source.NotServiceAccounts),
+                             ("From.Principals", source.Principals), ("From.NotPrincipals", source.NotPrincipals),
+                             ("From.RequestPrincipals", source.RequestPrincipals), ("From.NotRequestPrincipals", source.NotRequestPrincipals) })
+                {
+                    if (values.Count > 0)
+                    {
+                        f.Error(AuthorizationCondition, $"{at}.source", $"{name} is currently not supported with CUSTOM action");
+                    }
+                }
+            }
+
             var lists = new (string Name, IReadOnlyList<string> Values)[]
             {
                 ("Principals", source.Principals), ("RequestPrincipals", source.RequestPrincipals), ("Namespaces", source.Namespaces),
@@ -175,9 +196,9 @@ internal static class SecurityValidators
             {
                 for (var k = 0; k < values.Count; k++)
                 {
-                    if (values[k].Length > 0 && !IsIpOrCidr(values[k]))
+                    if (IpError(values[k]) is { } error)
                     {
-                        f.Error(AuthorizationRule, $"{at}.source.{name}[{k}]", $"invalid IP address or CIDR range: {values[k]}");
+                        f.Error(AuthorizationRule, $"{at}.source.{name}[{k}]", error);
                     }
                 }
             }
@@ -216,9 +237,9 @@ internal static class SecurityValidators
             {
                 for (var k = 0; k < values.Count; k++)
                 {
-                    if (values[k].Length > 0 && !(int.TryParse(values[k], NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535))
+                    if (PortError(values[k]) is { } error)
                     {
-                        f.Error(AuthorizationRule, $"{at}.operation.{name}[{k}]", $"invalid port: {values[k]} (a port is a number from 0 to 65535)");
+                        f.Error(AuthorizationRule, $"{at}.operation.{name}[{k}]", error);
                     }
                 }
             }
@@ -227,10 +248,11 @@ internal static class SecurityValidators
             {
                 for (var k = 0; k < values.Count; k++)
                 {
-                    if (values[k].Length > 0 && !values[k].StartsWith('/') && !values[k].StartsWith('*'))
+                    if (PathTemplateError(values[k]) is not null)
                     {
                         f.Error(AuthorizationRule, $"{at}.operation.{name}[{k}]",
-                            $"path {values[k]} never matches: a request path starts with / (or write a * prefix or suffix match)");
+                            $"invalid or unsupported path template, found in {char.ToUpperInvariant(name[0])}{name[1..]} " +
+                            "(only {*} and {**} are supported, as whole path segments)");
                     }
                 }
             }
@@ -250,6 +272,11 @@ internal static class SecurityValidators
         }
     }
 
+    /// <summary>
+    /// Istio's check of a <c>when</c> condition: a key, at least one of values and notValues, then
+    /// <c>security.ValidateAttribute</c> on each list: no empty string, then what the key needs (known attribute,
+    /// <c>name[key]</c> form, IP addresses, ports); CUSTOM policies cannot use source or request.auth attributes.
+    /// </summary>
     private static void Condition(Condition condition, string path, string action, Findings f)
     {
         var key = condition.Key ?? "";
@@ -262,45 +289,102 @@ internal static class SecurityValidators
         if (condition.Values.Count == 0 && condition.NotValues.Count == 0)
         {
             f.Error(AuthorizationCondition, path, $"at least one of `values` or `notValues` must be set for key {key}");
-            return;
         }
-
-        var known = ExactKeys.Contains(key, StringComparer.Ordinal) ||
-                    PrefixKeys.Any(p => key.StartsWith(p, StringComparison.Ordinal) && (p.EndsWith('.') || key.EndsWith(']')));
-        if (!known)
+        else
         {
-            f.Error(AuthorizationCondition, $"{path}.key",
-                $"invalid `value` for `key` {key}: unknown attribute ({key}); Istio knows request.headers[<name>], source.ip, remote.ip, " +
-                "source.namespace, source.principal, request.auth.principal, request.auth.audiences, request.auth.presenter, " +
-                "request.auth.claims[<name>], destination.ip, destination.port and connection.sni");
-            return;
-        }
-
-        foreach (var (field, values) in new[] { ("values", condition.Values), ("notValues", condition.NotValues) })
-        {
-            for (var k = 0; k < values.Count; k++)
+            foreach (var (field, values) in new[] { ("values", condition.Values), ("notValues", condition.NotValues) })
             {
-                var value = values[k];
-                var error = key switch
+                if (AttributeError(key, values) is { } error)
                 {
-                    "destination.port" when !(int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535)
-                        => $"invalid port: {value}",
-                    "source.ip" or "remote.ip" or "destination.ip" when !IsIpOrCidr(value) => $"invalid IP address or CIDR range: {value}",
-                    _ => null,
-                };
-                if (error is not null)
-                {
-                    f.Error(AuthorizationCondition, $"{path}.{field}[{k}]",
+                    f.Error(AuthorizationCondition, $"{path}.{field}",
                         $"invalid `{(field == "values" ? "value" : "notValue")}` for `key` {key}: {error}");
                 }
             }
         }
 
-        if (action == "CUSTOM" && (key is "source.namespace" or "source.principal" || key.StartsWith("request.auth.", StringComparison.Ordinal)))
+        if (action == "CUSTOM" && (key is "source.namespace" or "source.serviceAccount" or "source.principal" ||
+                                   key.StartsWith("request.auth.", StringComparison.Ordinal)))
         {
             f.Error(AuthorizationCondition, $"{path}.key", $"{key} is currently not supported with CUSTOM action");
         }
     }
+
+    /// <summary>Istio's security.ValidateAttribute for one list of a condition; null when valid.</summary>
+    private static string? AttributeError(string key, IReadOnlyList<string> values)
+    {
+        if (values.Any(v => v.Length == 0))
+        {
+            return $"empty value not allowed, found in {key}";
+        }
+
+        switch (key)
+        {
+            case "source.ip" or "remote.ip" or "destination.ip":
+                return values.Select(IpError).FirstOrDefault(e => e is not null);
+            case "destination.port":
+                return values.Select(PortError).FirstOrDefault(e => e is not null);
+            case "source.namespace" or "source.principal" or "request.auth.principal" or "request.auth.audiences" or
+                "request.auth.presenter" or "connection.sni":
+                return null;
+            case "destination.namespace":
+                return $"attribute {key} is replaced by the metadata.namespace";
+            case "destination.name" or "destination.user":
+                return $"deprecated attribute {key}: only supported in v1alpha1";
+        }
+
+        if (key.StartsWith("request.headers", StringComparison.Ordinal) || key.StartsWith("request.auth.claims", StringComparison.Ordinal) ||
+            key.StartsWith("experimental.envoy.filters.", StringComparison.Ordinal))
+        {
+            var open = key.IndexOf('[', StringComparison.Ordinal);
+            return key.EndsWith(']') && open > 0 && open < key.Length - 2 ? null : $"bad key ({key}): should have format a[b]";
+        }
+
+        if (key.StartsWith("destination.labels", StringComparison.Ordinal))
+        {
+            return $"attribute {key} is replaced by the workload selector";
+        }
+
+        return $"unknown attribute: {key} (Istio knows request.headers[<name>], source.ip, remote.ip, source.namespace, " +
+               "source.principal, request.auth.principal, request.auth.audiences, request.auth.presenter, " +
+               "request.auth.claims[<name>], destination.ip, destination.port and connection.sni)";
+    }
+
+    /// <summary>Istio's security.ValidateIPs for one entry: a Go netip prefix when it has a slash, else an address.</summary>
+    private static string? IpError(string value)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        return value.Contains('/', StringComparison.Ordinal)
+            ? IpAddresses.IsPrefix(value) ? null : $"bad CIDR range ({value}): it is not an IP address followed by /bits"
+            : IpAddresses.IsAddress(value) ? null : $"bad IP address ({value})";
+    }
+
+    /// <summary>Istio's security.ValidatePorts for one entry: a decimal number up to 65535 (0 allowed).</summary>
+    private static string? PortError(string value) =>
+        value.Length == 0 || (value.All(char.IsAsciiDigit) && value.Length <= 10 &&
+                              ulong.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture) <= 65535)
+            ? null
+            : $"bad port ({value}): a port is a number from 0 to 65535";
+
+    /// <summary>
+    /// Istio's security.CheckValidPathTemplate: a path using <c>{*}</c> or <c>{**}</c> must not also use named
+    /// variables, <c>{}</c>, or <c>*</c> / <c>**</c> outside braces next to a slash. Null when valid.
+    /// </summary>
+    private static string? PathTemplateError(string path)
+    {
+        if (!path.Contains("{*}", StringComparison.Ordinal) && !path.Contains("{**}", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        return UnsupportedPathTemplate().IsMatch(path) ? "unsupported" : null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\/{\w+\=\*[*]?\}|{\w*\}|\/\*[*]?|\*[*]?\/")]
+    private static partial System.Text.RegularExpressions.Regex UnsupportedPathTemplate();
 
     private static void EmptyValues(string name, IReadOnlyList<string> values, string path, Findings f)
     {
@@ -313,12 +397,6 @@ internal static class SecurityValidators
         }
     }
 
-    private static bool IsIpOrCidr(string value)
-    {
-        var slash = value.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? IPAddress.TryParse(value, out _) : IPNetwork.TryParse(value, out _);
-    }
-
     public static void RequestAuthentication(RequestAuthentication authentication, Findings f)
     {
         var spec = authentication.Spec;
@@ -327,9 +405,10 @@ internal static class SecurityValidators
         {
             var rule = spec.JwtRules[i];
             var path = $"spec.jwtRules[{i}]";
-            if (string.IsNullOrEmpty(rule.Issuer))
+            var jwksUri = rule.JwksUri ?? rule.JwksUriLegacy;
+            if (!Proto3.IsSet(rule.Issuer) && !Proto3.IsSet(jwksUri))
             {
-                f.Error(JwtRules, $"{path}.issuer", "issuer must be set");
+                f.Error(JwtRules, $"{path}.issuer", "issuer or jwksUri must be non-empty string");
             }
 
             for (var a = 0; a < rule.Audiences.Count; a++)
@@ -340,17 +419,20 @@ internal static class SecurityValidators
                 }
             }
 
-            var jwksUri = rule.JwksUri ?? rule.JwksUriLegacy;
             var uriField = rule.JwksUri is null ? "jwks_uri" : "jwksUri";
             if (jwksUri is not null && rule.Jwks is not null)
             {
                 f.Error(JwtRules, $"{path}.jwks", "only one of jwks or jwksUri may be set: jwks holds the keys inline, jwksUri fetches them");
             }
 
-            if (jwksUri is not null &&
-                !(Uri.TryCreate(jwksUri, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && uri.Host.Length > 0))
+            // Istio's security.ParseJwksURI: the scheme must be http or https (a missing host is not checked).
+            if (Proto3.IsSet(jwksUri))
             {
-                f.Error(JwtRules, $"{path}.{uriField}", $"jwksUri \"{jwksUri}\" is not a valid URL: use an absolute http:// or https:// URL");
+                var scheme = UrlScheme(jwksUri!);
+                if (scheme is not ("http" or "https"))
+                {
+                    f.Error(JwtRules, $"{path}.{uriField}", $"URI scheme \"{scheme}\" is not supported: use an absolute http:// or https:// URL");
+                }
             }
 
             if (rule.Jwks is { } jwks && JwksError(jwks) is { } jwksError)
@@ -389,17 +471,33 @@ internal static class SecurityValidators
                 {
                     f.Error(JwtRules, $"{path}.outputClaimToHeaders[{o}]", "outputClaimToHeaders header and claim value must be non-empty string");
                 }
-                else if (!Names.IsValidHeaderName(claim.Header))
+                else if (!Names.IsStrictHeaderName(claim.Header))
                 {
                     f.Error(JwtRules, $"{path}.outputClaimToHeaders[{o}].header", $"header name {claim.Header} is not a valid header name");
                 }
             }
 
-            if (rule.Timeout is { } timeout && Durations.IstioError(timeout) is { } timeoutError)
+            if (rule.Timeout is { } timeout && Istio.Durations.ValidationError(timeout) is { } timeoutError)
             {
                 f.Error(Duration, $"{path}.timeout", timeoutError);
             }
         }
+    }
+
+    private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
+
+    /// <summary>The scheme Go's url.Parse finds: letters, digits, '+', '-', '.' after a letter, before ':' (lower-cased); "" if none.</summary>
+    private static string UrlScheme(string url)
+    {
+        var colon = url.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || !char.IsAsciiLetter(url[0]) ||
+            url.AsSpan(0, colon).ContainsAnyExcept(SchemeCharacters))
+        {
+            return "";
+        }
+
+        return url[..colon].ToLowerInvariant();
     }
 
     private static string? JwksError(string jwks)

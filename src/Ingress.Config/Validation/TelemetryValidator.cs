@@ -39,10 +39,50 @@ internal static class TelemetryValidator
             }
         }
 
+        for (var i = 0; i < spec.Metrics.Count; i++)
+        {
+            Metrics(spec.Metrics[i], $"spec.metrics[{i}]", f);
+        }
+
         for (var i = 0; i < spec.AccessLogging.Count; i++)
         {
             Providers(spec.AccessLogging[i].Providers, $"spec.accessLogging[{i}].providers", f);
             MatchMode(spec.AccessLogging[i].Match, $"spec.accessLogging[{i}]", f);
+        }
+    }
+
+    /// <summary>
+    /// Istio's validateTelemetryMetrics: provider names, then each override's tag operations (UPSERT needs a value,
+    /// REMOVE takes none; an empty tag name is only a warning) and a custom metric name that is not empty.
+    /// </summary>
+    private static void Metrics(Metrics metrics, string path, Findings f)
+    {
+        Providers(metrics.Providers, $"{path}.providers", f);
+        for (var o = 0; o < metrics.Overrides.Count; o++)
+        {
+            var overrides = metrics.Overrides[o];
+            var at = $"{path}.overrides[{o}]";
+            foreach (var (tag, operation) in overrides.TagOverrides)
+            {
+                if (tag.Length == 0)
+                {
+                    f.Warning(TelemetryMetrics, $"{at}.tagOverrides", "tagOverrides.name may not be empty");
+                }
+
+                if (operation.Operation is null or "" or "UPSERT" && !Proto3.IsSet(operation.Value))
+                {
+                    f.Error(TelemetryMetrics, $"{at}.tagOverrides.{tag}", "tagOverrides.value must be set when operation is UPSERT");
+                }
+                else if (operation.Operation == "REMOVE" && Proto3.IsSet(operation.Value))
+                {
+                    f.Error(TelemetryMetrics, $"{at}.tagOverrides.{tag}.value", "tagOverrides.value may only be set when operation is UPSERT");
+                }
+            }
+
+            if (overrides.Match is { CustomMetric: "" })
+            {
+                f.Error(TelemetryMetrics, $"{at}.match.customMetric", "customMetric may not be empty");
+            }
         }
     }
 

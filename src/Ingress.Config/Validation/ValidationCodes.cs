@@ -6,6 +6,9 @@ namespace Ingress.Config.Validation;
 /// </summary>
 public static class ValidationCodes
 {
+    // Shared by several kinds
+    public const string ExportTo = "ING1001";
+
     // Gateway
     public const string GatewayName = "ING1101";
     public const string GatewayServers = "ING1102";
@@ -67,10 +70,12 @@ public static class ValidationCodes
     public const string PeerAuthenticationMode = "ING1407";
     public const string PeerAuthenticationPorts = "ING1408";
     public const string TargetRef = "ING1409";
+    public const string DryRunAnnotation = "ING1410";
 
     // Telemetry
     public const string TelemetryTracing = "ING1501";
     public const string TelemetryProviders = "ING1502";
+    public const string TelemetryMetrics = "ING1503";
 
     // cert-manager
     public const string IssuerType = "ING1601";

@@ -1,17 +1,31 @@
+using System.Globalization;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using static Ingress.Config.Validation.ValidationCodes;
 
 namespace Ingress.Config.Validation;
 
-/// <summary>The checks Istio's ValidateVirtualService makes (pkg/config/validation/validation.go, virtualservice.go).</summary>
+/// <summary>
+/// The checks Istio's ValidateVirtualService makes (<c>pkg/config/validation/validation.go</c>: ValidateVirtualService,
+/// validateTLSRoute, validateSniHost, validateTCPRoute, validateHTTPRedirect, validateHTTPRetry, ...;
+/// <c>virtualservice.go</c>: validateHTTPRoute and its helpers), with Istio's notion of "not set" (<see cref="Proto3"/>).
+/// </summary>
 internal static class VirtualServiceValidator
 {
     private static readonly int[] RedirectCodes = [301, 302, 303, 307, 308];
 
     private static readonly HashSet<string> Methods = new(StringComparer.Ordinal)
     {
-        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "CONNECT", "OPTIONS", "TRACE", "*",
     };
+
+    /// <summary>The status codes Go's http.StatusText knows: a retryOn entry that is a number must be one of them.</summary>
+    private static readonly HashSet<int> KnownStatusCodes =
+    [
+        100, 101, 102, 103, 200, 201, 202, 203, 204, 205, 206, 207, 208, 226, 300, 301, 302, 303, 304, 305, 307, 308,
+        400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 421, 422, 423,
+        424, 425, 426, 428, 429, 431, 451, 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, 511,
+    ];
 
     private static readonly HashSet<string> RetryOn = new(StringComparer.Ordinal)
     {
@@ -51,10 +65,16 @@ internal static class VirtualServiceValidator
             }
         }
 
-        var appliesToGateway = spec.Gateways.Count > 0 && !spec.Gateways.Contains("mesh");
+        // Istio: no gateways means the mesh; listing "mesh" (alone or with gateways) keeps it on the mesh.
+        var appliesToGateway = spec.Gateways.Count > 0 && !spec.Gateways.Contains(GatewayReferences.Mesh);
         var appliesToMesh = !appliesToGateway;
         GatewayNames(spec.Gateways, "spec.gateways", f);
-        ValidateHosts(spec.Hosts, appliesToMesh, f);
+        if (!appliesToGateway)
+        {
+            JwtClaimRoutesOnMesh(spec, f);
+        }
+
+        ValidateHosts(spec, appliesToGateway, appliesToMesh, f);
 
         if (spec.Http.Count == 0 && spec.Tcp.Count == 0 && spec.Tls.Count == 0)
         {
@@ -68,56 +88,175 @@ internal static class VirtualServiceValidator
 
         for (var i = 0; i < spec.Tls.Count; i++)
         {
-            var route = spec.Tls[i];
-            var path = $"spec.tls[{i}]";
-            if (route.Match.Count == 0)
-            {
-                f.Error(VirtualServiceRules, $"{path}.match", "TLS route must have at least one match condition");
-            }
-
-            for (var m = 0; m < route.Match.Count; m++)
-            {
-                if (route.Match[m].SniHosts.Count == 0)
-                {
-                    f.Error(VirtualServiceRules, $"{path}.match[{m}].sniHosts", "TLS match must have at least one SNI host");
-                }
-
-                GatewayNames(route.Match[m].Gateways, $"{path}.match[{m}].gateways", f);
-            }
-
-            if (route.Route.Count == 0)
-            {
-                f.Error(RouteAction, $"{path}.route", "TLS route is required");
-            }
-
-            L4Destinations(route.Route, $"{path}.route", f);
+            TlsRoute(spec, spec.Tls[i], $"spec.tls[{i}]", f);
         }
 
         for (var i = 0; i < spec.Tcp.Count; i++)
         {
             var route = spec.Tcp[i];
             var path = $"spec.tcp[{i}]";
+            for (var m = 0; m < route.Match.Count; m++)
+            {
+                var match = route.Match[m];
+                L4Match(match.DestinationSubnets, match.Port, match.SourceLabels, match.Gateways, $"{path}.match[{m}]", f);
+            }
+
             if (route.Route.Count == 0)
             {
                 f.Error(RouteAction, $"{path}.route", "TCP route is required");
             }
 
-            for (var m = 0; m < route.Match.Count; m++)
-            {
-                GatewayNames(route.Match[m].Gateways, $"{path}.match[{m}].gateways", f);
-            }
-
             L4Destinations(route.Route, $"{path}.route", f);
+        }
+
+        foreach (var error in Istio.ExportTo.Errors(vs.Metadata.Namespace, spec.ExportTo))
+        {
+            f.Error(ValidationCodes.ExportTo, "spec.exportTo", error);
         }
     }
 
-    private static void ValidateHosts(IReadOnlyList<string> hosts, bool appliesToMesh, Findings f)
+    /// <summary>
+    /// Istio's JWT check for a VirtualService on the mesh: claims are only verified at a gateway, so routing on
+    /// <c>@request.auth.claims…</c> (in headers or withoutHeaders) is refused when the rules apply to sidecars.
+    /// </summary>
+    private static void JwtClaimRoutesOnMesh(VirtualServiceSpec spec, Findings f)
     {
+        var gateways = "[" + string.Join(' ', spec.Gateways) + "]";
+        for (var i = 0; i < spec.Http.Count; i++)
+        {
+            for (var m = 0; m < spec.Http[i].Match.Count; m++)
+            {
+                var match = spec.Http[i].Match[m];
+                foreach (var (field, keys) in new[] { ("headers", match.Headers.Keys), ("withoutHeaders", match.WithoutHeaders.Keys) })
+                {
+                    foreach (var key in keys.Where(JwtClaimRoutes.IsClaimRoute))
+                    {
+                        f.Error(ValidationCodes.MatchRequest, $"spec.http[{i}].match[{m}].{field}.{key}",
+                            $"JWT claim based routing (key: {key}) is only supported for gateway, found no gateways: {gateways} " +
+                            "(list the gateway in spec.gateways; sidecars do not verify JWTs for routing)");
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Istio's validateTLSRoute and validateTLSMatch: at least one match, each with SNI hosts that are valid and inside
+    /// the VirtualService's hosts, valid subnets, port and labels; a route to send it to.
+    /// </summary>
+    private static void TlsRoute(VirtualServiceSpec spec, TlsRoute route, string path, Findings f)
+    {
+        if (route.Match.Count == 0)
+        {
+            f.Error(VirtualServiceRules, $"{path}.match", "TLS route must have at least one match condition");
+        }
+
+        for (var m = 0; m < route.Match.Count; m++)
+        {
+            var match = route.Match[m];
+            var at = $"{path}.match[{m}]";
+            if (match.SniHosts.Count == 0)
+            {
+                f.Error(VirtualServiceRules, $"{at}.sniHosts", "TLS match must have at least one SNI host");
+            }
+
+            for (var h = 0; h < match.SniHosts.Count; h++)
+            {
+                SniHost(spec, match.SniHosts[h], $"{at}.sniHosts[{h}]", f);
+            }
+
+            L4Match(match.DestinationSubnets, match.Port, match.SourceLabels, match.Gateways, at, f);
+        }
+
+        if (route.Route.Count == 0)
+        {
+            f.Error(RouteAction, $"{path}.route", "TLS route is required");
+        }
+
+        L4Destinations(route.Route, $"{path}.route", f);
+    }
+
+    /// <summary>
+    /// Istio's validateSniHost. Istio reads a VirtualService without "mesh" in its gateways (no gateways at all
+    /// included) as gateway-bound here, so the generated <c>outbound_.PORT_._.HOST</c> form passes; an IP address is
+    /// accepted with a warning; any other name must lie inside one of the VirtualService's hosts.
+    /// </summary>
+    private static void SniHost(VirtualServiceSpec spec, string sni, string path, Findings f)
+    {
+        var boundToGateway = !spec.Gateways.Contains(GatewayReferences.Mesh);
+        var error = boundToGateway ? Names.GatewayBoundHostError(sni, sni: true) : Names.WildcardDomainError(sni);
+        if (error is not null)
+        {
+            if (Names.IsIpAddress(sni))
+            {
+                f.Warning(VirtualServiceRules, path, $"using an IP address (\"{sni}\") goes against SNI spec and most clients do not support this");
+            }
+            else
+            {
+                f.Error(VirtualServiceHosts, path, error);
+            }
+
+            return;
+        }
+
+        if (!spec.Hosts.Any(host => HostNames.SubsetOf(sni, host)))
+        {
+            f.Error(VirtualServiceHosts, path,
+                $"SNI host \"{sni}\" is not a compatible subset of any of the virtual service hosts: [{string.Join(", ", spec.Hosts)}]");
+        }
+    }
+
+    /// <summary>Istio's validateTLSMatch / validateTCPMatch tail: subnets, port, source labels and gateway names.</summary>
+    private static void L4Match(IReadOnlyList<string> subnets, int? port, IReadOnlyDictionary<string, string> sourceLabels,
+        IReadOnlyList<string> gateways, string path, Findings f)
+    {
+        for (var i = 0; i < subnets.Count; i++)
+        {
+            var subnet = subnets[i];
+            var valid = subnet.Count(c => c == '/') == 1 ? IpAddresses.IsPrefix(subnet) : IpAddresses.IsAddress(subnet);
+            if (!valid)
+            {
+                f.Error(ValidationCodes.MatchRequest, $"{path}.destinationSubnets[{i}]",
+                    subnet.Count(c => c == '/') == 1 ? $"{subnet} is not a valid CIDR block" : $"{subnet} is not a valid IP");
+            }
+        }
+
+        if (Proto3.IsSet(port) && port is < 1 or > 65535)
+        {
+            f.Error(ValidationCodes.MatchRequest, $"{path}.port", $"port number {port} must be in the range 1..65535");
+        }
+
+        SourceLabels(sourceLabels, $"{path}.sourceLabels", f);
+        GatewayNames(gateways, $"{path}.gateways", f);
+    }
+
+    /// <summary>Istio's labels.Instance.Validate for sourceLabels: keys are qualified label names, values label values.</summary>
+    private static void SourceLabels(IReadOnlyDictionary<string, string> labels, string path, Findings f)
+    {
+        foreach (var (key, value) in labels)
+        {
+            if (Names.LabelKeyError(key) is { } keyError)
+            {
+                f.Error(ValidationCodes.MatchRequest, $"{path}.{key}", keyError);
+            }
+
+            if (!Names.IsLabelValue(value))
+            {
+                f.Error(ValidationCodes.MatchRequest, $"{path}.{key}", $"invalid tag value: \"{value}\"");
+            }
+        }
+    }
+
+    private static void ValidateHosts(VirtualServiceSpec spec, bool appliesToGateway, bool appliesToMesh, Findings f)
+    {
+        var hosts = spec.Hosts;
+        var sni = spec.Tls.Any(t => t.Match.Any(m => m.SniHosts.Count > 0));
         var allValid = true;
         for (var i = 0; i < hosts.Count; i++)
         {
             var host = hosts[i];
-            if (Names.WildcardDomainError(host) is { } error)
+            var error = appliesToGateway ? Names.GatewayBoundHostError(host, sni) : Names.WildcardDomainError(host);
+            if (error is not null)
             {
                 if (!Names.IsIpAddress(host))
                 {
@@ -142,7 +281,7 @@ internal static class VirtualServiceValidator
         {
             for (var j = i + 1; j < hosts.Count; j++)
             {
-                if (HostsOverlap(hosts[i], hosts[j]))
+                if (HostNames.Matches(hosts[i], hosts[j]))
                 {
                     f.Error(VirtualServiceHosts, $"spec.hosts[{j}]", $"duplicate hosts in virtual service: {hosts[i]} & {hosts[j]}");
                 }
@@ -150,20 +289,11 @@ internal static class VirtualServiceValidator
         }
     }
 
-    /// <summary>Istio's host.Name.Matches: equal, or one a wildcard that covers the other.</summary>
-    internal static bool HostsOverlap(string a, string b)
-    {
-        if (string.Equals(a, b, StringComparison.OrdinalIgnoreCase) || a == "*" || b == "*")
-        {
-            return true;
-        }
-
-        static bool Covers(string wildcard, string other) =>
-            wildcard.StartsWith('*') && other.EndsWith(wildcard[1..], StringComparison.OrdinalIgnoreCase);
-
-        return Covers(a, b) || Covers(b, a);
-    }
-
+    /// <summary>
+    /// Istio's validateGatewayNames: <c>ns/name</c> needs both parts as DNS labels; a name without a slash must be a
+    /// domain name (a dotted one is the legacy <c>name.namespace</c> form, with a warning). Istio stops checking the list
+    /// at the first name without a slash, so the names after it are not checked; this does the same.
+    /// </summary>
     internal static void GatewayNames(IReadOnlyList<string> names, string path, Findings f)
     {
         for (var i = 0; i < names.Count; i++)
@@ -185,7 +315,7 @@ internal static class VirtualServiceValidator
                     f.Error(GatewayReference, at, error);
                 }
 
-                continue;
+                return;
             }
 
             var ns = name[..slash];
@@ -237,7 +367,7 @@ internal static class VirtualServiceValidator
             if (policy.Percentage?.Value is { } value and (< 0 or > 100))
             {
                 f.Error(Percentage, $"{path}.mirrors[{i}].percentage.value",
-                    $"mirror percentage must have a {(value > 100 ? "max value of 100" : "min value of 0")} (it has {value:0.######})");
+                    $"mirror percentage must have a {(value > 100 ? "max value of 100" : "min value of 0")} (it has {GoFloat(value)})");
             }
         }
 
@@ -247,7 +377,7 @@ internal static class VirtualServiceValidator
         Rewrite(http.Rewrite, $"{path}.rewrite", f);
         AuthorityOnce(http, path, f);
         HttpDestinations(http.Route, $"{path}.route", f);
-        if (http.Timeout is { } timeout && Durations.IstioError(timeout) is { } error)
+        if (http.Timeout is { } timeout && Istio.Durations.ValidationError(timeout) is { } error)
         {
             f.Error(ValidationCodes.Duration, $"{path}.timeout", error);
         }
@@ -266,11 +396,6 @@ internal static class VirtualServiceValidator
             if (http.Route.Count > 0)
             {
                 f.Error(RouteAction, $"{path}.route", $"root HTTP route {name} must not specify route");
-            }
-
-            if (http.DirectResponse is not null)
-            {
-                f.Error(RouteAction, $"{path}.directResponse", $"root HTTP route {name} must not specify direct_response");
             }
 
             return;
@@ -344,11 +469,12 @@ internal static class VirtualServiceValidator
             StringMatch(parameter, $"{path}.queryParams.{name}", "queryParams", f);
         }
 
-        if (match.Port is { } port and (< 1 or > 65535))
+        if (match.Port is { } port and not 0 and (< 1 or > 65535))
         {
             f.Error(ValidationCodes.MatchRequest, $"{path}.port", $"port number {port} must be in the range 1..65535");
         }
 
+        SourceLabels(match.SourceLabels, $"{path}.sourceLabels", f);
         GatewayNames(match.Gateways, $"{path}.gateways", f);
         if (match.SourceNamespace is { Length: > 0 } sourceNamespace && !Names.IsDns1123Label(sourceNamespace))
         {
@@ -356,9 +482,13 @@ internal static class VirtualServiceValidator
         }
     }
 
+    /// <summary>
+    /// Istio's ValidateHTTPHeaderNameOrJwtClaimRoute: a JWT claim route, an HTTP/2 pseudo-header or an HTTP token;
+    /// then this project's two warnings (keys Istio ignores, keys that are not lower case).
+    /// </summary>
     private static void HeaderMatchName(string name, string path, Findings f)
     {
-        if (name.StartsWith("@request.auth.claims", StringComparison.Ordinal))
+        if (JwtClaimRoutes.IsClaimRoute(name) || name is ":method" or ":scheme" or ":authority" or ":path" or ":status")
         {
             return;
         }
@@ -497,9 +627,9 @@ internal static class VirtualServiceValidator
 
     private static void HeaderValue(string value, string path, Findings f)
     {
-        if (value.Any(c => c is < '\u0009' or (> '\u0009' and < '\u0020') or '\u007f'))
+        if (HeaderValues.Error(value) is { } error)
         {
-            f.Error(HeaderName, path, $"header value configuration {value} is invalid");
+            f.Error(HeaderName, path, error);
         }
     }
 
@@ -536,11 +666,11 @@ internal static class VirtualServiceValidator
         CorsHeaders(policy.ExposeHeaders, $"{path}.exposeHeaders", f);
         if (policy.MaxAge is { } maxAge)
         {
-            if (Durations.IstioError(maxAge) is { } error)
+            if (Istio.Durations.ValidationError(maxAge) is { } error)
             {
                 f.Error(ValidationCodes.Duration, $"{path}.maxAge", error);
             }
-            else if (Durations.TryParse(maxAge, out var age) && age.Ticks % TimeSpan.TicksPerSecond != 0)
+            else if (Istio.Durations.TryParse(maxAge, out long age) && !Istio.Durations.IsWholeSeconds(age))
             {
                 f.Error(ValidationCodes.Cors, $"{path}.maxAge", "max_age duration is accurate only to seconds precision");
             }
@@ -610,25 +740,26 @@ internal static class VirtualServiceValidator
         if (fault.Delay is { } delay)
         {
             PercentValue(delay.Percentage, $"{path}.delay.percentage.value", f);
-            if (delay.Percent is { } percent and (< 0 or > 100))
-            {
-                f.Error(Percentage, $"{path}.delay.percent", $"percentage {percent} is not in range 0..100");
-            }
-
             if (delay.FixedDelay is { } fixedDelay)
             {
-                if (Durations.IstioError(fixedDelay) is { } error)
+                if (Istio.Durations.ValidationError(fixedDelay) is { } error)
                 {
                     f.Error(ValidationCodes.Duration, $"{path}.delay.fixedDelay", error);
                 }
             }
-            else if (delay.ExponentialDelay is not null)
+            else if (delay.ExponentialDelay is { } exponential)
             {
+                if (Istio.Durations.ValidationError(exponential) is { } error)
+                {
+                    f.Error(ValidationCodes.Duration, $"{path}.delay.exponentialDelay", error);
+                }
+
                 f.Error(ValidationCodes.Fault, $"{path}.delay.exponentialDelay", "exponentialDelay not supported yet");
             }
             else
             {
-                f.Error(ValidationCodes.Fault, $"{path}.delay", "delay needs fixedDelay (for example 5s)");
+                // Istio accepts a delay with no duration; it then delays nothing.
+                f.Warning(ValidationCodes.Fault, $"{path}.delay", "delay has no fixedDelay, so no request is delayed (write fixedDelay, for example 5s)");
             }
         }
     }
@@ -641,9 +772,13 @@ internal static class VirtualServiceValidator
         }
     }
 
+    /// <summary>A float as Go's <c>%f</c> prints it in Istio's messages: six decimals.</summary>
+    private static string GoFloat(double value) => value.ToString("F6", CultureInfo.InvariantCulture);
+
     private static void Status(int status, string path, Findings f)
     {
-        if (status is < 200 or > 599)
+        // Istio's range test admits 600 although its message says 599.
+        if (status is < 200 or > 600)
         {
             f.Error(HttpStatus, path, $"HTTP status {status} is not in range 200-599");
         }
@@ -670,16 +805,23 @@ internal static class VirtualServiceValidator
         {
             if (percentage > 100)
             {
-                f.Error(Percentage, $"{path}.mirrorPercentage.value", $"mirror_percentage must have a max value of 100 (it has {percentage:0.######})");
+                f.Error(Percentage, $"{path}.mirrorPercentage.value", $"mirror_percentage must have a max value of 100 (it has {GoFloat(percentage)})");
             }
 
             if (percentage < 0)
             {
-                f.Error(Percentage, $"{path}.mirrorPercentage.value", $"mirror_percentage must have a min value of 0 (it has {percentage:0.######})");
+                f.Error(Percentage, $"{path}.mirrorPercentage.value", $"mirror_percentage must have a min value of 0 (it has {GoFloat(percentage)})");
             }
         }
     }
 
+    /// <summary>
+    /// Istio's validateHTTPRedirect, which stops at the first failure: something to redirect to (empty strings and
+    /// <c>redirectCode: 0</c> count as unset; a written <c>port</c> or <c>derivePort</c> counts even when 0), a 3xx code,
+    /// an http or https scheme, a port in range. Then <c>prefixRewrite</c> (Istio 1.31): it replaces the prefix the
+    /// request matched, so a match on the uri must be a prefix match; a rule that does not match on the uri (no match, or
+    /// only headers, port, ...) matches prefix <c>/</c> and is fine.
+    /// </summary>
     private static void Redirect(HttpRoute http, string path, Findings f)
     {
         if (http.Redirect is not { } redirect)
@@ -687,33 +829,36 @@ internal static class VirtualServiceValidator
             return;
         }
 
-        if (redirect.Uri is null && redirect.Authority is null && redirect.Port is null && redirect.DerivePort is null &&
-            redirect.Scheme is null && redirect.PrefixRewrite is null)
+        if (!Proto3.IsSet(redirect.Uri) && !Proto3.IsSet(redirect.Authority) && redirect.Port is null &&
+            redirect.DerivePort is null && !Proto3.IsSet(redirect.Scheme) && !Proto3.IsSet(redirect.PrefixRewrite))
         {
             f.Error(ValidationCodes.Redirect, path, "redirect must specify URI, authority, scheme, or port");
+            return;
         }
 
-        if (redirect.RedirectCode is { } code)
+        if (Proto3.IsSet(redirect.RedirectCode) && redirect.RedirectCode is < 300 or > 399)
         {
-            if (code is < 300 or > 399)
-            {
-                f.Error(ValidationCodes.Redirect, $"{path}.redirectCode", $"{code} is not a valid redirect code, must be 3xx");
-            }
-            else if (!RedirectCodes.Contains(code))
-            {
-                f.Error(ValidationCodes.Redirect, $"{path}.redirectCode",
-                    $"{code} is not a redirect code Envoy can answer: use 301, 302, 303, 307 or 308");
-            }
+            f.Error(ValidationCodes.Redirect, $"{path}.redirectCode", $"{redirect.RedirectCode} is not a valid redirect code, must be 3xx");
+            return;
         }
 
-        if (redirect.Scheme is { } scheme && scheme is not ("http" or "https"))
+        if (Proto3.IsSet(redirect.Scheme) && redirect.Scheme is not ("http" or "https"))
         {
             f.Error(ValidationCodes.Redirect, $"{path}.scheme", "invalid redirect scheme, must be \"http\" or \"https\"");
+            return;
         }
 
-        if (redirect.Port is { } port and (< 1 or > 65535))
+        if (redirect.Port is > 65535)
         {
-            f.Error(ValidationCodes.Redirect, $"{path}.port", $"port number {port} must be in the range 1..65535");
+            f.Error(ValidationCodes.Redirect, $"{path}.port", $"port number {redirect.Port} must be in the range 1..65535");
+            return;
+        }
+
+        if (Proto3.IsSet(redirect.RedirectCode) && !RedirectCodes.Contains(redirect.RedirectCode!.Value))
+        {
+            // Istio accepts any 3xx but translates only these; for another code it emits the route without an action.
+            f.Warning(ValidationCodes.Redirect, $"{path}.redirectCode",
+                $"{redirect.RedirectCode} is not a redirect code Envoy can answer, so Istio leaves this route without an action: use 301, 302, 303, 307 or 308");
         }
 
         if (redirect.Port is not null && redirect.DerivePort is not null)
@@ -727,19 +872,25 @@ internal static class VirtualServiceValidator
                 $"unknown derivePort \"{derive}\"; use FROM_PROTOCOL_DEFAULT or FROM_REQUEST_PORT");
         }
 
-        if (redirect.PrefixRewrite is not null)
+        if (!Proto3.IsSet(redirect.PrefixRewrite))
         {
-            if (redirect.Uri is not null)
-            {
-                f.Error(ValidationCodes.Redirect, $"{path}.prefixRewrite", "only one of uri or prefixRewrite may be set");
-            }
+            return;
+        }
 
-            // The prefix replaced is the one the request matched, so every match must be a uri prefix match.
-            if (http.Match.Count == 0 || http.Match.Any(m => m.Uri?.Prefix is null))
+        for (var m = 0; m < http.Match.Count; m++)
+        {
+            if (http.Match[m].Uri is { } uri && uri.Prefix is null)
             {
                 f.Error(ValidationCodes.Redirect, $"{path}.prefixRewrite",
-                    "prefixRewrite replaces the matched uri prefix, so every match of this rule must be a uri prefix match");
+                    $"prefixRewrite replaces the matched uri prefix, but match[{m}] matches the uri {(uri.Exact is not null ? "exactly" : "by regex")}: " +
+                    "use a uri prefix match, or redirect.uri to replace the whole path");
+                break;
             }
+        }
+
+        if (Proto3.IsSet(redirect.Uri))
+        {
+            f.Warning(ValidationCodes.Redirect, $"{path}.prefixRewrite", "uri and prefixRewrite are both set: the redirect uses uri and ignores prefixRewrite");
         }
     }
 
@@ -791,26 +942,29 @@ internal static class VirtualServiceValidator
             f.Error(ValidationCodes.Retries, $"{path}.attempts", "attempts cannot be negative");
         }
 
-        if (attempts == 0 && (retries.PerTryTimeout is not null || retries.RetryOn is not null || retries.RetryRemoteLocalities is not null))
+        if (attempts == 0 && (retries.PerTryTimeout is not null || Proto3.IsSet(retries.RetryOn) || retries.RetryRemoteLocalities is not null))
         {
             f.Error(ValidationCodes.Retries, path, "http retry policy configured when attempts are set to 0 (disabled)");
         }
 
-        if (retries.PerTryTimeout is { } perTry && Durations.IstioError(perTry) is { } error)
+        if (retries.PerTryTimeout is { } perTry && Istio.Durations.ValidationError(perTry) is { } error)
         {
             f.Error(ValidationCodes.Duration, $"{path}.perTryTimeout", error);
         }
 
-        if (retries.Backoff is { } backoff && Durations.IstioError(backoff) is { } backoffError)
+        if (retries.Backoff is { } backoff && Istio.Durations.ValidationError(backoff) is { } backoffError)
         {
             f.Error(ValidationCodes.Duration, $"{path}.backoff", backoffError);
         }
 
-        if (retries.RetryOn is { } retryOn)
+        if (Proto3.IsSet(retries.RetryOn))
         {
-            foreach (var policy in retryOn.Split(','))
+            foreach (var policy in retries.RetryOn!.Split(','))
             {
-                var isStatus = int.TryParse(policy, System.Globalization.CultureInfo.InvariantCulture, out var code) && code is >= 100 and <= 599;
+                // Istio reads a number with Go's strconv.Atoi (an optional sign, decimal digits) and keeps the ones
+                // Go's http.StatusText names.
+                var isStatus = int.TryParse(policy, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) &&
+                               KnownStatusCodes.Contains(code);
                 if (!isStatus && !RetryOn.Contains(policy))
                 {
                     f.Error(ValidationCodes.Retries, $"{path}.retryOn", $"\"{policy}\" is not a valid retryOn policy");
@@ -956,16 +1110,9 @@ internal static class VirtualServiceValidator
             f.Error(ValidationCodes.Destination, $"{path}.host", error);
         }
 
-        if (destination.Subset is { } subset)
+        if (Proto3.IsSet(destination.Subset) && !Names.IsDns1123Label(destination.Subset))
         {
-            if (subset.Length == 0)
-            {
-                f.Error(ValidationCodes.Destination, $"{path}.subset", "subset name cannot be empty");
-            }
-            else if (!Names.IsDns1123Label(subset))
-            {
-                f.Error(ValidationCodes.Destination, $"{path}.subset", $"subset name is invalid: {subset}");
-            }
+            f.Error(ValidationCodes.Destination, $"{path}.subset", $"subset name is invalid: {destination.Subset}");
         }
 
         if (destination.Port is { } port && (port.Number ?? 0) is var number and (< 1 or > 65535))

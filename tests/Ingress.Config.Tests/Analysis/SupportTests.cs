@@ -3,47 +3,9 @@ using Ingress.Config.Model;
 
 namespace Ingress.Config.Tests.Analysis;
 
-/// <summary>The host, gateway-name and match-coverage rules the analyzers share.</summary>
+/// <summary>The match-coverage rules the analyzers share.</summary>
 public class SupportTests
 {
-    [Theory]
-    [InlineData("*.example.com", "a.example.com", true)]
-    [InlineData("a.example.com", "*.example.com", true)]
-    [InlineData("*.example.com", "example.com", false)]
-    [InlineData("*", "anything.io", true)]
-    [InlineData("*.b.example.com", "*.example.com", true)]
-    [InlineData("API.example.com", "api.example.com", true)]
-    [InlineData("a.example.com", "b.example.com", false)]
-    public void Matches_hosts_as_istio_does(string a, string b, bool expected) =>
-        Assert.Equal(expected, Hosts.Matches(a, b));
-
-    [Theory]
-    [InlineData("reviews", "foo", "reviews.foo.svc.cluster.local")]
-    [InlineData("reviews.bar", "foo", "reviews.bar")]
-    [InlineData("*.example.com", "foo", "*.example.com")]
-    public void Expands_short_names_in_the_given_namespace(string host, string ns, string expected) =>
-        Assert.Equal(expected, Hosts.ToFqdn(host, ns));
-
-    [Theory]
-    [InlineData("team/a.example.com", "team", "a.example.com")]
-    [InlineData("./a.example.com", "gw-ns", "a.example.com")]
-    [InlineData("*/a.example.com", null, "a.example.com")]
-    [InlineData("a.example.com", null, "a.example.com")]
-    public void Splits_namespace_prefixed_server_hosts(string serverHost, string? ns, string host) =>
-        Assert.Equal((ns, host), Hosts.SplitServerHost(serverHost, "gw-ns"));
-
-    [Theory]
-    [InlineData("gw", "apps", "apps", "gw")]
-    [InlineData("./gw", "apps", "apps", "gw")]
-    [InlineData("istio-system/gw", "apps", "istio-system", "gw")]
-    [InlineData("gw.istio-system.svc.cluster.local", "apps", "istio-system", "gw")]
-    [InlineData("gw.istio-system", "apps", "istio-system", "gw")]
-    public void Resolves_gateway_references_like_pilot(string reference, string vsNamespace, string ns, string name) =>
-        Assert.Equal((ns, name), GatewayNames.Resolve(reference, vsNamespace));
-
-    [Fact]
-    public void Mesh_is_not_a_gateway_reference() => Assert.Null(GatewayNames.Resolve("mesh", "apps"));
-
     private static HttpMatchRequest Uri(string? exact = null, string? prefix = null, string? regex = null, bool? ignoreCase = null) =>
         new() { Uri = new StringMatch { Exact = exact, Prefix = prefix, Regex = regex }, IgnoreUriCase = ignoreCase };
 

@@ -445,6 +445,33 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void Refuses_a_file_that_is_not_utf8_with_the_line_of_the_bad_byte()
+    {
+        var dir = Directory.CreateTempSubdirectory("loader-test-");
+        try
+        {
+            // "café" saved as Latin-1: 0xE9 is not UTF-8. Kubernetes' YAML reader refuses the file; a lenient decoder
+            // would carry U+FFFD into the header value Envoy then sends.
+            var file = Path.Combine(dir.FullName, "vs.yaml");
+            var head = "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: web}\nspec:\n  http:\n" +
+                       "  - headers: {request: {set: {x-name: caf";
+            File.WriteAllBytes(file, [.. System.Text.Encoding.ASCII.GetBytes(head), 0xE9, .. "}}}\n"u8]);
+
+            var result = ConfigLoader.LoadPaths([file], Options);
+
+            var error = Assert.Single(result.Diagnostics);
+            Assert.Equal(
+                $"{file}:6:42: Error [ING0002] the file is not UTF-8: byte 0xE9 on this line is not valid UTF-8, and Kubernetes reads YAML as UTF-8; save the file as UTF-8. Nothing in the file was read",
+                error.ToString());
+            Assert.Empty(result.Config.Resources);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Follows_anchors_and_aliases()
     {
         var result = Load("""

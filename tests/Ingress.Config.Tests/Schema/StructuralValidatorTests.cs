@@ -374,21 +374,6 @@ public sealed class StructuralValidatorTests
     }
 
     [Fact]
-    public void Go_durations_parse_as_go_parses_them()
-    {
-        Assert.True(GoDuration.TryParse("1h30m", out var value));
-        Assert.Equal(TimeSpan.FromMinutes(90), value);
-        Assert.True(GoDuration.TryParse("1.5s", out value));
-        Assert.Equal(TimeSpan.FromMilliseconds(1500), value);
-        Assert.True(GoDuration.TryParse("0", out value));
-        Assert.Equal(TimeSpan.Zero, value);
-        Assert.False(GoDuration.TryParse("10", out _));
-        Assert.False(GoDuration.TryParse("1d", out _));
-        Assert.False(GoDuration.TryParse("", out _));
-        Assert.False(GoDuration.TryParse(".s", out _));
-    }
-
-    [Fact]
     public void Quotes_strings_as_go_does()
     {
         Assert.Equal("\"a\\\"b\\\\c\\n\"", StructuralValidator.Quote("a\"b\\c\n"));

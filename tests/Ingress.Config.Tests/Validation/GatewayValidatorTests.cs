@@ -66,7 +66,7 @@ public class GatewayValidatorTests
     [InlineData("web", "host \"web\": short names (non FQDN) are not allowed")]
     [InlineData("*bar.com", "host \"*bar.com\": partial wildcard \"*bar.com\" not allowed")]
     [InlineData("~/web.example.com", "host \"~/web.example.com\": invalid namespace value \"~\" in gateway (\"~/\" is only generated for Kubernetes Gateway API resources)")]
-    [InlineData("Web.Example.com", "host \"Web.Example.com\": domain name \"Web.Example.com\" invalid (label \"Web\" invalid)")]
+    [InlineData("web_1.example.com", "host \"web_1.example.com\": domain name \"web_1.example.com\" invalid (label \"web_1\" invalid)")]
     public void Rejects_a_bad_server_host(string host, string message)
     {
         var diagnostics = Validate(Gateway($"""
@@ -130,7 +130,7 @@ public class GatewayValidatorTests
 
         Assert.Equal(
             [("ING1109", Severity.Error, "spec.servers[0].tls", 11,
-              "spec.servers[0].tls: only one certificate source may be set, found credentialName and serverCertificate/privateKey: use credentialName, credentialNames, serverCertificate with privateKey, or tlsCertificates"),
+              "spec.servers[0].tls: only one of credential_name, credential_names, server_certificate/private_key, tls_certificates should be specified, found credentialName and serverCertificate/privateKey"),
              ("ING1110", Severity.Error, "spec.servers[1].tls.mode", 19,
               "spec.servers[1].tls.mode: MUTUAL TLS requires a client CA bundle: set caCertificates (or use a credentialName whose Secret holds ca.crt)")],
             Summaries(diagnostics));
@@ -147,7 +147,8 @@ public class GatewayValidatorTests
 
         Assert.Equal(
             [("ING1109", Severity.Error, "spec.servers[0].tls", 11,
-              "spec.servers[0].tls: SIMPLE TLS requires a server certificate: set credentialName to a kubernetes.io/tls Secret in the gateway's namespace, or serverCertificate and privateKey file paths")],
+              "spec.servers[0].tls: SIMPLE TLS requires a server certificate: set credentialName to a kubernetes.io/tls Secret in the gateway's namespace, or serverCertificate and privateKey file paths"),
+             ("ING1109", Severity.Error, "spec.servers[0].tls", 11, "spec.servers[0].tls: SIMPLE TLS requires a private key")],
             Summaries(diagnostics));
     }
 
@@ -188,8 +189,8 @@ public class GatewayValidatorTests
         Assert.Equal(
             [("ING1111", Severity.Error, "spec.servers[0].tls.credentialName", 13,
               "spec.servers[0].tls.credentialName: ISTIO_MUTUAL TLS cannot have associated credentialName"),
-             ("ING1112", Severity.Error, "spec.servers[1].tls.minProtocolVersion", 19,
-              "spec.servers[1].tls.minProtocolVersion: minProtocolVersion TLSV1_3 is higher than maxProtocolVersion TLSV1_2, so no TLS version can be negotiated")],
+             ("ING1112", Severity.Warning, "spec.servers[1].tls.minProtocolVersion", 19,
+              "spec.servers[1].tls.minProtocolVersion: minProtocolVersion TLSV1_3 is higher than maxProtocolVersion TLSV1_2, so no TLS version can be negotiated and every handshake fails")],
             Summaries(diagnostics));
     }
 

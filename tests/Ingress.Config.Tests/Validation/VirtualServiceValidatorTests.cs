@@ -54,8 +54,8 @@ public class VirtualServiceValidatorTests
             "spec.http[0].redirect.redirectCode: 200 is not a valid redirect code, must be 3xx"
         },
         {
-            "  - redirect: {uri: /b, redirectCode: 304}", "ING1205", Severity.Error, "spec.http[0].redirect.redirectCode", 9,
-            "spec.http[0].redirect.redirectCode: 304 is not a redirect code Envoy can answer: use 301, 302, 303, 307 or 308"
+            "  - redirect: {uri: /b, redirectCode: 304}", "ING1205", Severity.Warning, "spec.http[0].redirect.redirectCode", 9,
+            "spec.http[0].redirect.redirectCode: 304 is not a redirect code Envoy can answer, so Istio leaves this route without an action: use 301, 302, 303, 307 or 308"
         },
         {
             "  - redirect: {scheme: ftp}", "ING1205", Severity.Error, "spec.http[0].redirect.scheme", 9,
@@ -64,7 +64,7 @@ public class VirtualServiceValidatorTests
         {
             "  - match: [{uri: {exact: /old}}]\n    redirect: {prefixRewrite: /new}", "ING1205", Severity.Error,
             "spec.http[0].redirect.prefixRewrite", 10,
-            "spec.http[0].redirect.prefixRewrite: prefixRewrite replaces the matched uri prefix, so every match of this rule must be a uri prefix match"
+            "spec.http[0].redirect.prefixRewrite: prefixRewrite replaces the matched uri prefix, but match[0] matches the uri exactly: use a uri prefix match, or redirect.uri to replace the whole path"
         },
         {
             "  - rewrite:\n      uri: /x\n      uriRegexRewrite: {match: '^/a', rewrite: /b}\n    route: [{destination: {host: web}}]",
@@ -99,7 +99,7 @@ public class VirtualServiceValidatorTests
         },
         {
             "  - timeout: ten\n    route: [{destination: {host: web}}]", "ING1210", Severity.Error, "spec.http[0].timeout", 9,
-            "spec.http[0].timeout: invalid duration \"ten\": write a number with a unit, such as 500ms, 10s, 1m or 1h"
+            "spec.http[0].timeout: bad Duration: time: invalid duration \"ten\"; write a number with a unit, such as 500ms, 10s, 1m or 1h"
         },
         {
             "  - match: [{headers: {X-User: {exact: bob}}}]\n    route: [{destination: {host: web}}]", "ING1220", Severity.Warning,

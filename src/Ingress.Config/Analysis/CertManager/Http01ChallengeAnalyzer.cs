@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.CertManager;
@@ -104,7 +105,7 @@ public sealed class Http01ChallengeAnalyzer : IAnalyzer
     private static List<(Gateway Gateway, Server Server, int Index)> ServersFor(AnalysisContext context, string dnsName) =>
         context.Config.Gateways
             .SelectMany(g => g.Spec.Servers.Select((s, i) => (Gateway: g, Server: s, Index: i)))
-            .Where(e => e.Server.Hosts.Any(h => Hosts.Matches(Hosts.SplitServerHost(h, e.Gateway.Metadata.Namespace).Host, dnsName)))
+            .Where(e => e.Server.Hosts.Any(h => HostNames.Matches(HostNames.SplitServerHost(h, e.Gateway.Metadata.Namespace).Host, dnsName)))
             .ToList();
 
     private static (string Text, string Advice)? Reason(AnalysisContext context, AcmeHttp01Ingress? ingress, string dnsName)
@@ -162,10 +163,10 @@ public sealed class Http01ChallengeAnalyzer : IAnalyzer
         foreach (var vs in context.Config.VirtualServices)
         {
             var bound = vs.Spec.Gateways
-                .Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace))
+                .Select(g => GatewayReferences.Resolve(g, vs.Metadata.Namespace))
                 .OfType<(string Namespace, string Name)>()
                 .Any(n => gateways.Any(g => g.Metadata.Namespace == n.Namespace && g.Metadata.Name == n.Name));
-            if (!bound || !vs.Spec.Hosts.Any(h => Hosts.Matches(h, dnsName)))
+            if (!bound || !vs.Spec.Hosts.Any(h => HostNames.Matches(h, dnsName)))
             {
                 continue;
             }
@@ -189,7 +190,7 @@ public sealed class Http01ChallengeAnalyzer : IAnalyzer
         var destinations = vs.Spec.Http[rule].Route;
         return destinations.Count > 0 && destinations.All(d =>
             d.Destination?.Host is { } host
-            && index.FindService(Hosts.ToFqdn(host, vs.Metadata.Namespace)) is { } service
+            && index.FindService(HostNames.ResolveShortName(host, vs.Metadata.Namespace)) is { } service
             && service.Spec.Selector.TryGetValue("acme.cert-manager.io/http01-solver", out var value) && value == "true");
     }
 

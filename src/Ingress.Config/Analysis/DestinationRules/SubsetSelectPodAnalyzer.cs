@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.DestinationRules;
@@ -36,11 +37,11 @@ public sealed class SubsetSelectPodAnalyzer : IAnalyzer
                 continue;
             }
 
-            var fqdn = Hosts.ToFqdn(host, dr.Metadata.Namespace);
+            var fqdn = HostNames.ResolveShortName(host, dr.Metadata.Namespace);
             var service = index.FindService(fqdn);
             if (service is null)
             {
-                if (fqdn.EndsWith(Hosts.ClusterLocalSuffix, StringComparison.OrdinalIgnoreCase))
+                if (fqdn.EndsWith(HostNames.ClusterLocalSuffix, StringComparison.OrdinalIgnoreCase))
                 {
                     yield return Messages.UnknownDestinationRuleHost.At(
                         dr, "spec.host",

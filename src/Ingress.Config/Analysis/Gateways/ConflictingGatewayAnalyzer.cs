@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.Gateways;
@@ -43,7 +44,7 @@ public sealed class ConflictingGatewayAnalyzer : IAnalyzer
                     var overlaps = other.Spec.Servers
                         .Where(s => s.Port?.Number == port)
                         .SelectMany(s => s.Hosts)
-                        .Any(otherHost => server.Hosts.Any(host => Hosts.Matches(Bare(host), Bare(otherHost))));
+                        .Any(otherHost => server.Hosts.Any(host => HostNames.Matches(Bare(host), Bare(otherHost))));
                     if (overlaps)
                     {
                         conflicts.Add($"{other.Metadata.Namespace}/{other.Metadata.Name}");
@@ -65,5 +66,5 @@ public sealed class ConflictingGatewayAnalyzer : IAnalyzer
         }
     }
 
-    private static string Bare(string serverHost) => Hosts.SplitServerHost(serverHost, "").Host;
+    private static string Bare(string serverHost) => HostNames.SplitServerHost(serverHost, "").Host;
 }

@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.Gateways;
@@ -90,7 +91,7 @@ public sealed class ServerPortConflictAnalyzer : IAnalyzer
         var other => other,
     };
 
-    private static string Bare(string host) => Hosts.SplitServerHost(host, "").Host;
+    private static string Bare(string host) => HostNames.SplitServerHost(host, "").Host;
 
     private sealed record Entry(Gateway Gateway, Server Server, int Index, string WorkloadKey)
     {

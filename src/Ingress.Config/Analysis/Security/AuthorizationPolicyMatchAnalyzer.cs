@@ -80,6 +80,15 @@ public sealed partial class AuthorizationPolicyMatchAnalyzer : IAnalyzer
                 "Write them in upper case (GET, POST, …).");
         }
 
+        // Istio accepts any string here, but a request path always starts with '/' (or is '*' for OPTIONS * and CONNECT
+        // is not matched on path), so a path that starts with neither '/' nor a '*' wildcard matches nothing.
+        if (operation.Paths.Count > 0 && operation.Paths.All(p => p.Length > 0 && p[0] is not ('/' or '*')))
+        {
+            return ($"{path}.paths",
+                $"paths {Messages.GoList(operation.Paths)} never match: a request path starts with /.",
+                "Start each path with / (or use a * prefix or suffix match).");
+        }
+
         foreach (var (list, field) in new[] { (operation.NotPaths, "notPaths"), (operation.NotMethods, "notMethods"), (operation.NotHosts, "notHosts"), (operation.NotPorts, "notPorts") })
         {
             var all = list.FirstOrDefault(v => v == "*" || (field == "notPaths" && v == "/*"));

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.Support;
@@ -32,7 +33,7 @@ internal sealed class ConfigIndex
     public static ConfigIndex For(ConfigSet config) => Cache.GetValue(config, c => new ConfigIndex(c));
 
     public static string ServiceFqdn(Service service) =>
-        $"{service.Metadata.Name}.{service.Metadata.Namespace}{Hosts.ClusterLocalSuffix}";
+        $"{service.Metadata.Name}.{service.Metadata.Namespace}{HostNames.ClusterLocalSuffix}";
 
     /// <summary>The Service a host names once expanded (<c>name.ns.svc.cluster.local</c>), or null.</summary>
     public Service? FindService(string fqdn) => _servicesByFqdn.GetValueOrDefault(fqdn);

@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.VirtualServices;
@@ -23,7 +24,7 @@ public sealed class ConflictingMeshGatewayHostsAnalyzer : IAnalyzer
         var byHost = new Dictionary<string, List<(VirtualService Vs, string Host)>>(StringComparer.OrdinalIgnoreCase);
         foreach (var vs in context.Config.VirtualServices)
         {
-            if (vs.Spec.Gateways.Count > 0 && !vs.Spec.Gateways.Contains(GatewayNames.Mesh))
+            if (vs.Spec.Gateways.Count > 0 && !vs.Spec.Gateways.Contains(GatewayReferences.Mesh))
             {
                 continue;
             }
@@ -36,7 +37,7 @@ public sealed class ConflictingMeshGatewayHostsAnalyzer : IAnalyzer
             {
                 foreach (var host in vs.Spec.Hosts.Distinct())
                 {
-                    var key = $"{scope}/{Hosts.ToFqdn(host, ns)}";
+                    var key = $"{scope}/{HostNames.ResolveShortName(host, ns)}";
                     if (!byHost.TryGetValue(key, out var list))
                     {
                         byHost[key] = list = [];

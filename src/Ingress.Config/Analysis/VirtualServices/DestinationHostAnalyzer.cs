@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.VirtualServices;
@@ -52,7 +53,7 @@ public sealed class DestinationHostAnalyzer : IAnalyzer
         }
 
         var ns = vs.Metadata.Namespace;
-        var fqdn = Hosts.ToFqdn(host, ns);
+        var fqdn = HostNames.ResolveShortName(host, ns);
         var refType = reference.IsMirror ? "mirror host" : "host";
         var service = index.FindService(fqdn);
         if (service is null)
@@ -90,13 +91,13 @@ public sealed class DestinationHostAnalyzer : IAnalyzer
     private static string? MissingAdvice(ConfigIndex index, string host, string fqdn, string vsNamespace)
     {
         var labels = host.Split('.');
-        if (!fqdn.EndsWith(Hosts.ClusterLocalSuffix, StringComparison.OrdinalIgnoreCase))
+        if (!fqdn.EndsWith(HostNames.ClusterLocalSuffix, StringComparison.OrdinalIgnoreCase))
         {
             // "name.namespace" or "name.namespace.svc" of a loaded Service: Istio does not expand these.
             if (labels.Length is 2 or 3 && (labels.Length == 2 || labels[2] == "svc")
-                && index.FindService($"{labels[0]}.{labels[1]}{Hosts.ClusterLocalSuffix}") is not null)
+                && index.FindService($"{labels[0]}.{labels[1]}{HostNames.ClusterLocalSuffix}") is not null)
             {
-                return $"Istio does not expand \"{host}\": write {labels[0]}.{labels[1]}{Hosts.ClusterLocalSuffix}. Until then the gateway answers 503 (NC) for this route.";
+                return $"Istio does not expand \"{host}\": write {labels[0]}.{labels[1]}{HostNames.ClusterLocalSuffix}. Until then the gateway answers 503 (NC) for this route.";
             }
 
             return null;

@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.VirtualServices;
@@ -22,7 +23,7 @@ public sealed class DestinationSubsetAnalyzer : IAnalyzer
     {
         var rules = context.Config.DestinationRules
             .Where(dr => !string.IsNullOrEmpty(dr.Spec.Host))
-            .Select(dr => (Rule: dr, Fqdn: Hosts.ToFqdn(dr.Spec.Host!, dr.Metadata.Namespace)))
+            .Select(dr => (Rule: dr, Fqdn: HostNames.ResolveShortName(dr.Spec.Host!, dr.Metadata.Namespace)))
             .ToList();
 
         foreach (var vs in context.Config.VirtualServices)
@@ -36,7 +37,7 @@ public sealed class DestinationSubsetAnalyzer : IAnalyzer
                     continue;
                 }
 
-                var fqdn = Hosts.ToFqdn(host, vs.Metadata.Namespace);
+                var fqdn = HostNames.ResolveShortName(host, vs.Metadata.Namespace);
                 var forHost = rules.Where(r => string.Equals(r.Fqdn, fqdn, StringComparison.OrdinalIgnoreCase)).ToList();
                 if (forHost.Any(r => r.Rule.Spec.Subsets.Any(s => s.Name == subset)))
                 {

@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.VirtualServices;
@@ -30,7 +31,7 @@ public sealed class JwtClaimRouteAnalyzer : IAnalyzer
         foreach (var vs in context.Config.VirtualServices)
         {
             var gateways = vs.Spec.Gateways
-                .Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace))
+                .Select(g => GatewayReferences.Resolve(g, vs.Metadata.Namespace))
                 .OfType<(string Namespace, string Name)>()
                 .Select(n => context.Config.Find<Gateway>(n.Namespace, n.Name))
                 .OfType<Gateway>()

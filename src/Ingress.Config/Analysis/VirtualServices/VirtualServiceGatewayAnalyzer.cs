@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Support;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Analysis.VirtualServices;
@@ -74,7 +75,7 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
     private static Gateway? Find(ConfigSet config, string reference, string ns, out Missing? missing)
     {
         missing = null;
-        if (GatewayNames.Resolve(reference, ns) is not { } name)
+        if (GatewayReferences.Resolve(reference, ns) is not { } name)
         {
             return null;
         }
@@ -92,15 +93,15 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
     {
         var serverHosts = gateway.Spec.Servers
             .SelectMany(server => server.Hosts)
-            .Select(host => Hosts.SplitServerHost(host, gateway.Metadata.Namespace))
+            .Select(host => HostNames.SplitServerHost(host, gateway.Metadata.Namespace))
             .Where(host => host.Namespace is null || host.Namespace == vs.Metadata.Namespace)
             .Select(host => host.Host);
-        return serverHosts.Any(serverHost => vs.Spec.Hosts.Any(vsHost => Hosts.Matches(serverHost, vsHost)));
+        return serverHosts.Any(serverHost => vs.Spec.Hosts.Any(vsHost => HostNames.Matches(serverHost, vsHost)));
     }
 
     /// <summary>Istio's <c>vsHostInKubernetesGateway</c>: a listener without hostname serves every host.</summary>
     private static bool ListenersServeAnyHost(KubernetesGateway gateway, VirtualService vs) =>
-        gateway.Spec.Listeners.Any(l => string.IsNullOrEmpty(l.Hostname) || vs.Spec.Hosts.Any(h => Hosts.Matches(l.Hostname, h)));
+        gateway.Spec.Listeners.Any(l => string.IsNullOrEmpty(l.Hostname) || vs.Spec.Hosts.Any(h => HostNames.Matches(l.Hostname, h)));
 
     private sealed record Missing(string Reference, string Namespace, string Name)
     {
