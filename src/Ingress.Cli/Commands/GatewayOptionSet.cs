@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using Ingress.LocalGateway;
 using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Compile.Security;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 using Ingress.LocalGateway.Hosting.Endpoints;
 
@@ -41,7 +43,9 @@ internal sealed class GatewayOptionSet
 
     public Option<string[]> Label { get; } = new("--label")
     {
-        Description = "the gateway's labels, <key>=<value>, which Gateway selectors must match; default istio=ingressgateway",
+        Description = "the gateway's labels, <key>=<value>, which Gateway selectors must match; default istio=ingressgateway " +
+                      "(gateway.networking.k8s.io/gateway-name=<name> makes it the pods of that Gateway API Gateway for policies " +
+                      "and mesh identity)",
     };
 
     public Option<string> DefaultNamespace { get; } = new("--default-namespace")
@@ -125,12 +129,17 @@ internal sealed class GatewayOptionSet
             labels["istio"] = "ingressgateway";
         }
 
+        var ns = parse.GetValue(Namespace) ?? "istio-system";
         return new GatewayOptions
         {
+            // The pods of a Gateway API Gateway carry its name in this label and run as <name>-istio.
+            MeshIdentity = labels.TryGetValue(PolicySelection.GatewayNameLabel, out var gatewayName)
+                ? MeshCa.GatewayApiIdentity(ns, gatewayName)
+                : MeshCa.IngressGatewayIdentity,
             ConfigPaths = parse.GetValue(Files) ?? [],
             ListenOverrides = listen,
             Endpoints = endpoints,
-            Namespace = parse.GetValue(Namespace) ?? "istio-system",
+            Namespace = ns,
             Labels = labels,
             DefaultNamespace = parse.GetValue(DefaultNamespace) ?? "default",
             AllowUnsupported = Unsupported(parse),
