@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Ingress.Cli.LocalSystem;
 
-/// <summary>The <c>local</c> overlay's manifests as one YAML stream, and where they came from.</summary>
+/// <summary>A local overlay's manifests as one YAML stream, and where they came from.</summary>
 public sealed record RenderedOverlay
 {
     /// <summary>The multi-document YAML.</summary>
@@ -13,23 +13,18 @@ public sealed record RenderedOverlay
 }
 
 /// <summary>
-/// Renders <c>deploy/overlays/local</c>: with <c>kubectl kustomize</c> when kubectl is installed (so edits to the
-/// overlay take effect), else from the committed copy <c>deploy/rendered/local.yaml</c>, which a test keeps equal to
-/// kubectl's output, so a machine with nothing but the .NET SDK serves exactly the same manifests.
+/// Renders the local overlay of an edge (<c>deploy/overlays/local</c>, or <c>deploy/overlays/gateway-api/local</c>): with
+/// <c>kubectl kustomize</c> when kubectl is installed (so edits to the overlay take effect), else from the committed
+/// copy under <c>deploy/rendered</c>, which a test keeps equal to kubectl's output, so a machine with nothing but the
+/// .NET SDK serves exactly the same manifests.
 /// </summary>
 public static class LocalOverlay
 {
-    /// <summary>The overlay, relative to the clone's root.</summary>
-    public const string OverlayPath = "deploy/overlays/local";
+    /// <summary>The Istio overlay, relative to the clone's root.</summary>
+    public static string OverlayPath => LocalEdge.Istio.OverlayPath;
 
-    /// <summary>The committed rendering, relative to the clone's root.</summary>
-    public const string PreRenderedPath = "deploy/rendered/local.yaml";
-
-    /// <summary>The first lines of the committed rendering (kubectl's output follows them unchanged).</summary>
-    public const string PreRenderedHeader =
-        "# GENERATED from deploy/overlays/local by `kubectl kustomize`: do not edit. `ingress up` reads this copy only\n" +
-        "# when kubectl is not installed. Refresh it after changing the kit:\n" +
-        "#   INGRESS_UPDATE_RENDERED=1 dotnet test tests/Ingress.Cli.Tests --filter Pre_rendered_local_overlay\n";
+    /// <summary>The committed rendering of the Istio overlay, relative to the clone's root.</summary>
+    public static string PreRenderedPath => LocalEdge.Istio.PreRenderedPath;
 
     /// <summary>
     /// Fields of the overlay the local gateway does not implement yet, which <c>ingress up</c> lets it leave out
@@ -38,29 +33,30 @@ public static class LocalOverlay
     /// </summary>
     public static IReadOnlyList<string> UnsupportedFieldsLeftOut { get; } = [];
 
-    /// <summary>Renders the overlay with kubectl when <paramref name="kubectl"/> is given, else reads the committed copy.</summary>
-    public static RenderedOverlay Render(string repositoryRoot, string? kubectl)
+    /// <summary>Renders the edge's overlay with kubectl when <paramref name="kubectl"/> is given, else reads the committed copy.</summary>
+    public static RenderedOverlay Render(string repositoryRoot, string? kubectl, LocalEdge? edge = null)
     {
+        edge ??= LocalEdge.Istio;
         if (kubectl is not null)
         {
             return new RenderedOverlay
             {
-                Yaml = Kustomize(kubectl, Path.Combine(repositoryRoot, OverlayPath)),
-                Source = $"kubectl kustomize {OverlayPath}",
+                Yaml = Kustomize(kubectl, Path.Combine(repositoryRoot, edge.OverlayPath)),
+                Source = $"kubectl kustomize {edge.OverlayPath}",
             };
         }
 
-        var copy = Path.Combine(repositoryRoot, PreRenderedPath);
+        var copy = Path.Combine(repositoryRoot, edge.PreRenderedPath);
         if (!File.Exists(copy))
         {
             throw new LocalSystemException(
-                $"{PreRenderedPath} is missing and kubectl is not installed: install kubectl (1.27 or later) or restore the file from git.");
+                $"{edge.PreRenderedPath} is missing and kubectl is not installed: install kubectl (1.27 or later) or restore the file from git.");
         }
 
         return new RenderedOverlay
         {
             Yaml = File.ReadAllText(copy),
-            Source = $"{PreRenderedPath} (kubectl not found; the committed rendering of {OverlayPath})",
+            Source = $"{edge.PreRenderedPath} (kubectl not found; the committed rendering of {edge.OverlayPath})",
         };
     }
 
