@@ -13,10 +13,11 @@ public sealed record RenderedOverlay
 }
 
 /// <summary>
-/// Renders the local overlay of an edge (<c>deploy/overlays/local</c>, or <c>deploy/overlays/gateway-api/local</c>): with
-/// <c>kubectl kustomize</c> when kubectl is installed (so edits to the overlay take effect), else from the committed
-/// copy under <c>deploy/rendered</c>, which a test keeps equal to kubectl's output, so a machine with nothing but the
-/// .NET SDK serves exactly the same manifests.
+/// Renders the local overlay of an edge (<c>deploy/overlays/local</c>, or <c>deploy/overlays/gateway-api/local</c>): in
+/// a clone, with <c>kubectl kustomize</c> when kubectl is installed (so edits to the overlay take effect), else from
+/// the committed copy under <c>deploy/rendered</c>, which a test keeps equal to kubectl's output, so a machine with
+/// nothing but the .NET SDK serves exactly the same manifests; outside a clone (a release archive, the .NET tool), from
+/// that copy as it was built into the tool.
 /// </summary>
 public static class LocalOverlay
 {
@@ -26,6 +27,12 @@ public static class LocalOverlay
     /// <summary>The committed rendering of the Istio overlay, relative to the clone's root.</summary>
     public static string PreRenderedPath => LocalEdge.Istio.PreRenderedPath;
 
+    /// <summary>The first lines of the Istio overlay's committed rendering (kubectl's output follows them unchanged).</summary>
+    public static string PreRenderedHeader => LocalEdge.Istio.PreRenderedHeader;
+
+    /// <summary>The name of the Istio overlay's committed rendering inside the tool (an embedded resource, see Ingress.Cli.csproj).</summary>
+    public static string EmbeddedName => LocalEdge.Istio.EmbeddedName;
+
     /// <summary>
     /// Fields of the overlay the local gateway does not implement yet, which <c>ingress up</c> lets it leave out
     /// (<c>--allow-unsupported</c>, each reported as a warning) so the rest of the system runs; every other unsupported
@@ -33,10 +40,19 @@ public static class LocalOverlay
     /// </summary>
     public static IReadOnlyList<string> UnsupportedFieldsLeftOut { get; } = [];
 
-    /// <summary>Renders the edge's overlay with kubectl when <paramref name="kubectl"/> is given, else reads the committed copy.</summary>
-    public static RenderedOverlay Render(string repositoryRoot, string? kubectl, LocalEdge? edge = null)
+    /// <summary>
+    /// Renders the edge's overlay of the clone at <paramref name="repositoryRoot"/> with kubectl when
+    /// <paramref name="kubectl"/> is given, else reads the clone's committed copy; with no clone, reads the copy built
+    /// into the tool.
+    /// </summary>
+    public static RenderedOverlay Render(string? repositoryRoot, string? kubectl, LocalEdge? edge = null)
     {
         edge ??= LocalEdge.Istio;
+        if (repositoryRoot is null)
+        {
+            return Embedded(edge);
+        }
+
         if (kubectl is not null)
         {
             return new RenderedOverlay
@@ -57,6 +73,20 @@ public static class LocalOverlay
         {
             Yaml = File.ReadAllText(copy),
             Source = $"{edge.PreRenderedPath} (kubectl not found; the committed rendering of {edge.OverlayPath})",
+        };
+    }
+
+    /// <summary>The committed rendering of the edge's overlay as it was when this tool was built.</summary>
+    public static RenderedOverlay Embedded(LocalEdge? edge = null)
+    {
+        edge ??= LocalEdge.Istio;
+        using var stream = typeof(LocalOverlay).Assembly.GetManifestResourceStream(edge.EmbeddedName)
+                           ?? throw new LocalSystemException($"this ingress was built without {edge.PreRenderedPath} (resource {edge.EmbeddedName})");
+        using var reader = new StreamReader(stream);
+        return new RenderedOverlay
+        {
+            Yaml = reader.ReadToEnd(),
+            Source = $"{edge.PreRenderedPath} as built into ingress (no clone here; the rendering of {edge.OverlayPath})",
         };
     }
 
