@@ -16,6 +16,9 @@ public sealed record LocalEdge
     /// <summary>The committed rendering, relative to the clone's root.</summary>
     public required string PreRenderedPath { get; init; }
 
+    /// <summary>The committed rendering's name inside the tool (an embedded resource, see Ingress.Cli.csproj).</summary>
+    public required string EmbeddedName { get; init; }
+
     /// <summary>The first lines of the committed rendering (kubectl's output follows them unchanged).</summary>
     public required string PreRenderedHeader { get; init; }
 
@@ -38,6 +41,7 @@ public sealed record LocalEdge
         Name = "istio",
         OverlayPath = "deploy/overlays/local",
         PreRenderedPath = "deploy/rendered/local.yaml",
+        EmbeddedName = "local-overlay.yaml",
         PreRenderedHeader =
             "# GENERATED from deploy/overlays/local by `kubectl kustomize`: do not edit. `ingress up` reads this copy only\n" +
             "# when kubectl is not installed. Refresh it after changing the kit:\n" +
@@ -51,6 +55,7 @@ public sealed record LocalEdge
         Name = "gateway-api",
         OverlayPath = "deploy/overlays/gateway-api/local",
         PreRenderedPath = "deploy/rendered/gateway-api-local.yaml",
+        EmbeddedName = "gateway-api-local-overlay.yaml",
         PreRenderedHeader =
             "# GENERATED from deploy/overlays/gateway-api/local by `kubectl kustomize`: do not edit. `ingress up --api gateway-api`\n" +
             "# reads this copy only when kubectl is not installed. Refresh it after changing the kit:\n" +

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Ingress.Config.GatewayApi;
 
@@ -50,48 +51,50 @@ public static class GatewayApiStatusReport
         return text.ToString();
     }
 
-    /// <summary>The status as data, for JSON.</summary>
-    public static object ToData(GatewayApiState state)
+    /// <summary>The status as a JSON tree (built node by node: no reflection, so it works in the native build).</summary>
+    public static JsonObject ToJson(GatewayApiState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return new
+        return new JsonObject
         {
-            Gateways = state.Gateways.Select(g => new
+            ["gateways"] = Array(state.Gateways, g => new JsonObject
             {
-                Gateway = g.Key,
-                Class = g.Source.Spec.GatewayClassName,
-                g.Served,
-                g.NotServedReason,
-                Conditions = g.Conditions.Select(Data),
-                Listeners = g.Listeners.Select(l => new
+                ["gateway"] = g.Key,
+                ["class"] = g.Source.Spec.GatewayClassName,
+                ["served"] = g.Served,
+                ["notServedReason"] = g.NotServedReason,
+                ["conditions"] = Array(g.Conditions, Json),
+                ["listeners"] = Array(g.Listeners, l => new JsonObject
                 {
-                    l.Name,
-                    l.Port,
-                    l.Protocol,
-                    l.Hostname,
-                    l.AttachedRoutes,
-                    l.SupportedKinds,
-                    Conditions = l.Conditions.Select(Data),
+                    ["name"] = l.Name,
+                    ["port"] = l.Port,
+                    ["protocol"] = l.Protocol,
+                    ["hostname"] = l.Hostname,
+                    ["attachedRoutes"] = l.AttachedRoutes,
+                    ["supportedKinds"] = Array(l.SupportedKinds, k => JsonValue.Create(k)),
+                    ["conditions"] = Array(l.Conditions, Json),
                 }),
             }),
-            Routes = state.Routes.Select(r => new
+            ["routes"] = Array(state.Routes, r => new JsonObject
             {
-                Route = r.Route.DisplayName,
-                Parents = r.Parents.Select(p => new
+                ["route"] = r.Route.DisplayName,
+                ["parents"] = Array(r.Parents, p => new JsonObject
                 {
-                    ParentRef = p.FieldPath,
-                    Conditions = p.Conditions.Select(Data),
+                    ["parentRef"] = p.FieldPath,
+                    ["conditions"] = Array(p.Conditions, Json),
                 }),
             }),
         };
     }
 
-    private static object Data(StatusCondition condition) => new
+    private static JsonArray Array<T>(IEnumerable<T> items, Func<T, JsonNode?> node) => new(items.Select(node).ToArray());
+
+    private static JsonObject Json(StatusCondition condition) => new()
     {
-        condition.Type,
-        Status = condition.Status ? "True" : "False",
-        condition.Reason,
-        condition.Message,
+        ["type"] = condition.Type,
+        ["status"] = condition.Status ? "True" : "False",
+        ["reason"] = condition.Reason,
+        ["message"] = condition.Message,
     };
 
     private static void AppendConditions(StringBuilder text, IReadOnlyList<StatusCondition> conditions, string indent)

@@ -4,7 +4,6 @@ using Ingress.Config.Diagnostics;
 using Ingress.Config.GatewayApi;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot;
-using Ingress.LocalGateway.Snapshot.Policies;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Tls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
@@ -202,10 +201,10 @@ public sealed class GatewayApiCompiler
             Action = action,
             Operation = operation,
             Source = $"{route.Kind} {route.Metadata.Namespace}/{route.Metadata.Name} {rule.FieldPath} via {gateway.Key}/{listener.Name}",
-            RequestHeaders = HeaderMutation.From(requestHeaders),
-            ResponseHeaders = HeaderMutation.From(Operations(actions.ResponseHeaders)),
+            RequestHeaders = RouteParts.Mutation(requestHeaders),
+            ResponseHeaders = RouteParts.Mutation(Operations(actions.ResponseHeaders)),
             Rewrite = Rewrite(actions.Rewrite?.Path, matcher),
-            Authority = actions.Rewrite?.Hostname ?? HeaderMutation.AuthorityFrom(requestHeaders),
+            Authority = actions.Rewrite?.Hostname ?? RouteParts.Authority(requestHeaders),
             Policies = new RoutePolicies
             {
                 Timeout = actions.Timeout,
@@ -283,7 +282,7 @@ public sealed class GatewayApiCompiler
             return null;
         }
 
-        return StringMatcher.Compile(new StringMatch { Regex = pattern });
+        return RouteParts.Matcher(new StringMatch { Regex = pattern });
     }
 
     /// <summary>
@@ -387,9 +386,9 @@ public sealed class GatewayApiCompiler
             Port = port,
             Weight = weight,
             Cluster = cluster,
-            RequestHeaders = HeaderMutation.From(requestHeaders),
-            ResponseHeaders = HeaderMutation.From(Operations(backend.ResponseHeaders)),
-            Authority = HeaderMutation.AuthorityFrom(requestHeaders),
+            RequestHeaders = RouteParts.Mutation(requestHeaders),
+            ResponseHeaders = RouteParts.Mutation(Operations(backend.ResponseHeaders)),
+            Authority = RouteParts.Authority(requestHeaders),
         };
     }
 

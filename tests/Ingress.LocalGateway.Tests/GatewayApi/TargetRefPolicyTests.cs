@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Ingress.LocalGateway.Compile.Security;
-using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Reload;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Ingress.LocalGateway.Tests.Security;
 
