@@ -30,8 +30,11 @@ public sealed class RouteTranslator
         _policies = new PolicyCompiler(clusters, diagnostics);
     }
 
-    /// <summary>The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port.</summary>
-    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort)
+    /// <summary>
+    /// The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port, for a server
+    /// with or without <c>tls</c> (Istio's <c>RouteOptions.IsTLS</c>, which only redirects read).
+    /// </summary>
+    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort, bool serverHasTls)
     {
         var routes = new List<RouteEntry>();
         var vsGateways = vs.Spec.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList();
@@ -56,7 +59,7 @@ public sealed class RouteTranslator
                     continue;
                 }
 
-                var route = TranslateOne(vs, rule, rulePath, null, -1, gatewayPort, Policies);
+                var route = TranslateOne(vs, rule, rulePath, null, -1, gatewayPort, serverHasTls, Policies);
                 if (route is not null)
                 {
                     routes.Add(route);
@@ -87,7 +90,7 @@ public sealed class RouteTranslator
                         continue;
                     }
 
-                    var route = TranslateOne(vs, rule, rulePath, match, j, gatewayPort, Policies);
+                    var route = TranslateOne(vs, rule, rulePath, match, j, gatewayPort, serverHasTls, Policies);
                     if (route is null)
                     {
                         continue;
@@ -112,7 +115,7 @@ public sealed class RouteTranslator
     }
 
     private RouteEntry? TranslateOne(VirtualService vs, HttpRoute rule, string rulePath, HttpMatchRequest? match, int matchIndex, int gatewayPort,
-        Func<RoutePolicies> policies)
+        bool serverHasTls, Func<RoutePolicies> policies)
     {
         var matchPath = matchIndex >= 0 ? $"{rulePath}.match[{matchIndex}]" : rulePath;
         var matcher = match is null ? CatchAllMatcher : CompileMatch(vs, match, matchPath);
@@ -138,7 +141,7 @@ public sealed class RouteTranslator
         string operation;
         if (rule.Redirect is not null)
         {
-            action = CompileRedirect(vs, rule.Redirect, matcher, rulePath, gatewayPort);
+            action = CompileRedirect(vs, rule.Redirect, matcher, rulePath, gatewayPort, serverHasTls);
             operation = $"{vs.Metadata.Name}:{gatewayPort}{decoratorPath}";
         }
         else if (rule.DirectResponse is not null)
@@ -320,7 +323,9 @@ public sealed class RouteTranslator
             ? PathRewrite.ReplacePrefix(replacement, matcher.Path.Value.Length)
             : PathRewrite.ReplaceWhole(replacement);
 
-    private RedirectAction? CompileRedirect(VirtualService vs, HttpRedirect redirect, RequestMatcher matcher, string rulePath, int gatewayPort)
+    /// <summary>Istio's <c>ApplyRedirect</c>: the port as <see cref="RouteParts.RedirectPort"/>, the rest as written.</summary>
+    private RedirectAction? CompileRedirect(VirtualService vs, HttpRedirect redirect, RequestMatcher matcher, string rulePath,
+        int gatewayPort, bool serverHasTls)
     {
         var code = redirect.RedirectCode is null or 0 ? 301 : redirect.RedirectCode.Value;
         if (code is not (301 or 302 or 303 or 307 or 308))
@@ -330,29 +335,16 @@ public sealed class RouteTranslator
             return null;
         }
 
-        var port = 0;
-        var replacesPort = false;
-        if (redirect.Port is { } explicitPort and > 0)
-        {
-            port = explicitPort;
-            replacesPort = true;
-        }
-        else if (string.Equals(redirect.DerivePort, "FROM_REQUEST_PORT", StringComparison.OrdinalIgnoreCase))
-        {
-            port = gatewayPort;
-            replacesPort = true;
-        }
-        else if (string.Equals(redirect.DerivePort, "FROM_PROTOCOL_DEFAULT", StringComparison.OrdinalIgnoreCase))
-        {
-            replacesPort = true;
-        }
-
+        // A port of 0 is proto3's unset; FROM_PROTOCOL_DEFAULT asks for no port, as no rule at all does.
+        int? requested = redirect.Port is { } explicitPort and > 0 ? explicitPort
+            : string.Equals(redirect.DerivePort, "FROM_REQUEST_PORT", StringComparison.OrdinalIgnoreCase) ? gatewayPort
+            : null;
+        var scheme = string.IsNullOrEmpty(redirect.Scheme) ? null : redirect.Scheme;
         return new RedirectAction
         {
-            Scheme = string.IsNullOrEmpty(redirect.Scheme) ? null : redirect.Scheme.ToLowerInvariant(),
+            Scheme = scheme?.ToLowerInvariant(),
             Authority = string.IsNullOrEmpty(redirect.Authority) ? null : redirect.Authority,
-            Port = port,
-            ReplacesPort = replacesPort,
+            Port = RouteParts.RedirectPort(requested, scheme, serverHasTls),
             Path = string.IsNullOrEmpty(redirect.Uri) ? null : redirect.Uri,
             PrefixRewrite = string.IsNullOrEmpty(redirect.PrefixRewrite) ? null : PrefixOrWhole(redirect.PrefixRewrite, matcher),
             StatusCode = code,

@@ -58,7 +58,7 @@ public sealed class VirtualHostBuilder
                             continue;
                         }
 
-                        translated ??= _translator.Translate(vs, bound.GatewayKey, port);
+                        translated ??= _translator.Translate(vs, bound.GatewayKey, port, serverHasTls: bound.Server.Tls is not null);
                         if (!routes.TryGetValue(domain, out var list))
                         {
                             list = [];

@@ -147,9 +147,9 @@ public static class ConfigDump
                     text.Append(" authority=").Append(redirect.Authority);
                 }
 
-                if (redirect.ReplacesPort)
+                if (redirect.Port != 0)
                 {
-                    text.Append(" port=").Append(redirect.Port == 0 ? "default" : redirect.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    text.Append(" port=").Append(redirect.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
 
                 if (redirect.Path is not null)
