@@ -286,30 +286,25 @@ public sealed class GatewayApiCompiler
     }
 
     /// <summary>
-    /// Istio's <c>createRedirectFilter</c> and <c>ApplyRedirect</c>: the request's port is the listener's; a port that is
-    /// the scheme's default is left out of the URL; ReplacePrefixMatch replaces the matched prefix.
+    /// Istio's <c>createRedirectFilter</c>: no port written is <c>FROM_PROTOCOL_DEFAULT</c> when a scheme is written, else
+    /// <c>FROM_REQUEST_PORT</c> (the listener's port); then <c>ApplyRedirect</c>'s port rule
+    /// (<see cref="RouteParts.RedirectPort"/>); ReplacePrefixMatch replaces the matched prefix.
     /// </summary>
     private static RedirectAction Redirect(RouteRedirect redirect, RequestMatcher matcher,
         ResolvedListener listener)
     {
-        var scheme = redirect.Scheme ?? (listener.Protocol == "HTTPS" ? "https" : "http");
-        var port = redirect.PortKind switch
+        int? requested = redirect.PortKind switch
         {
-            RedirectPortKind.Explicit => redirect.Port ?? 0,
+            RedirectPortKind.Explicit => redirect.Port,
             RedirectPortKind.RequestPort => listener.Port,
-            _ => 0,
+            _ => null,
         };
-        if ((scheme == "http" && port == 80) || (scheme == "https" && port == 443))
-        {
-            port = 0;
-        }
 
         return new RedirectAction
         {
             Scheme = redirect.Scheme,
             Authority = redirect.Hostname,
-            Port = port,
-            ReplacesPort = true,
+            Port = RouteParts.RedirectPort(requested, redirect.Scheme, serverHasTls: listener.Protocol == "HTTPS"),
             Path = redirect.Path is { Kind: PathChangeKind.ReplaceFullPath } full ? full.Value : null,
             PrefixRewrite = redirect.Path is { Kind: PathChangeKind.ReplacePrefixMatch } prefix
                 ? PathRewrite.ReplacePrefix(prefix.Value, PrefixLength(matcher))
