@@ -372,6 +372,11 @@ public sealed class GatewayApiConformanceTests(GatewayApiConformanceTests.Served
         { "a redirect replacing the whole path", 80, "GET", "http://filters.test/redirect/full/x", [], "302 -> http://filters.test/new" },
         { "a redirect replacing the matched prefix", 80, "GET", "http://filters.test/redirect/prefix/x", [], "302 -> http://filters.test/moved/x" },
         { "a 301 with scheme and host", 80, "GET", "http://filters.test/redirect/permanent/a", [], "301 -> https://secure.test/redirect/permanent/a" },
+        // The port the client wrote in Host, as Istio's derivePort and Envoy's Location rules treat it.
+        { "a redirect to another scheme keeps a port the Host names", 80, "GET", "http://filters.test:8080/redirect/scheme", [], "302 -> https://filters.test:8080/redirect/scheme" },
+        { "a redirect to another scheme drops the Host's :80", 80, "GET", "http://filters.test/redirect/scheme", ["Host:filters.test:80"], "302 -> https://filters.test/redirect/scheme" },
+        { "a redirect to another host leaves the Host's port behind", 80, "GET", "http://filters.test:8080/redirect/host", [], "302 -> http://other.test/redirect/host" },
+        { "a redirect to a port replaces the Host's port", 80, "GET", "http://filters.test:8080/redirect/port", [], "302 -> http://filters.test:8443/redirect/port" },
         { "a rewrite of the whole path keeps the query", 80, "GET", "http://filters.test/rewrite/full/x?q=1", [], "200 a /one?q=1" },
         { "a prefix rewrite", 80, "GET", "http://filters.test/rewrite/prefix/x", [], "200 a /one/x" },
         { "a prefix rewrite of the prefix itself", 80, "GET", "http://filters.test/rewrite/prefix", [], "200 a /one" },
