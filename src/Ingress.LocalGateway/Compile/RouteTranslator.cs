@@ -1,9 +1,10 @@
-using System.Globalization;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Security.Authorization;
 using Ingress.LocalGateway.Snapshot.Upstreams;
+using HostNames = Ingress.Config.Istio.HostNames;
 
 namespace Ingress.LocalGateway.Compile;
 
@@ -37,7 +38,7 @@ public sealed class RouteTranslator
     public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort, bool serverHasTls)
     {
         var routes = new List<RouteEntry>();
-        var vsGateways = vs.Spec.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList();
+        var vsGateways = vs.Spec.Gateways.Select(g => GatewayReferences.Key(g, vs.Metadata.Namespace)).ToList();
         for (var i = 0; i < vs.Spec.Http.Count; i++)
         {
             var rule = vs.Spec.Http[i];
@@ -73,7 +74,7 @@ public sealed class RouteTranslator
                 {
                     var match = rule.Match[j];
                     var gateways = match.Gateways.Count > 0
-                        ? match.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList()
+                        ? match.Gateways.Select(g => GatewayReferences.Key(g, vs.Metadata.Namespace)).ToList()
                         : vsGateways;
                     if (!gateways.Contains(gatewayKey) || (match.Port is { } port && port != gatewayPort))
                     {
@@ -388,7 +389,7 @@ public sealed class RouteTranslator
             }
 
             var fieldPath = $"{rulePath}.route[{k}].destination";
-            var host = HostNames.ResolveFqdn(destination.Destination?.Host ?? "", vs.Metadata.Namespace);
+            var host = HostNames.ResolveShortName(destination.Destination?.Host ?? "", vs.Metadata.Namespace);
             var subset = string.IsNullOrEmpty(destination.Destination?.Subset) ? null : destination.Destination!.Subset;
             var (cluster, port) = _clusters.Resolve(host, destination.Destination?.Port?.Number, subset, vs, fieldPath);
             destinations.Add(new WeightedDestination
@@ -409,7 +410,7 @@ public sealed class RouteTranslator
         {
             // Every weight was 0: Istio's validation refuses it; keep the first so the route still answers.
             var first = route[0];
-            var host = HostNames.ResolveFqdn(first.Destination?.Host ?? "", vs.Metadata.Namespace);
+            var host = HostNames.ResolveShortName(first.Destination?.Host ?? "", vs.Metadata.Namespace);
             var (cluster, port) = _clusters.Resolve(host, first.Destination?.Port?.Number, first.Destination?.Subset, vs, $"{rulePath}.route[0].destination");
             destinations.Add(new WeightedDestination
             {
@@ -422,90 +423,5 @@ public sealed class RouteTranslator
         }
 
         return new ForwardAction { Destinations = destinations, TotalWeight = destinations.Sum(d => d.Weight) };
-    }
-}
-
-/// <summary>Istio's gateway name resolution for VirtualService <c>gateways</c> (<c>resolveGatewayName</c>).</summary>
-public static class GatewayNames
-{
-    /// <summary>The <c>ns/name</c> key of a gateway reference written in a VirtualService of namespace <paramref name="vsNamespace"/>.</summary>
-    public static string Resolve(string reference, string vsNamespace)
-    {
-        if (reference == "mesh")
-        {
-            return "mesh";
-        }
-
-        var slash = reference.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0)
-        {
-            var ns = reference[..slash];
-            return (ns == "." ? vsNamespace : ns) + "/" + reference[(slash + 1)..];
-        }
-
-        if (reference.Contains('.', StringComparison.Ordinal))
-        {
-            // Legacy form name.namespace(.svc.cluster.local).
-            var parts = reference.Split('.');
-            return parts[1] + "/" + parts[0];
-        }
-
-        return vsNamespace + "/" + reference;
-    }
-}
-
-/// <summary>Parses protobuf-style durations as Istio writes them (<c>1s</c>, <c>250ms</c>, <c>1.5s</c>, <c>1m</c>, <c>1h</c>).</summary>
-public static class Durations
-{
-    /// <summary>Parses a duration; false when it is not one.</summary>
-    public static bool TryParse(string text, out TimeSpan value)
-    {
-        value = TimeSpan.Zero;
-        var total = 0.0;
-        var rest = text.Trim();
-        if (rest.Length == 0)
-        {
-            return false;
-        }
-
-        while (rest.Length > 0)
-        {
-            var i = 0;
-            while (i < rest.Length && (char.IsAsciiDigit(rest[i]) || rest[i] == '.'))
-            {
-                i++;
-            }
-
-            if (i == 0 || !double.TryParse(rest[..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
-            rest = rest[i..];
-            var unit = rest.StartsWith("ms", StringComparison.Ordinal) ? "ms"
-                : rest.StartsWith("us", StringComparison.Ordinal) ? "us"
-                : rest.StartsWith("ns", StringComparison.Ordinal) ? "ns"
-                : rest.Length > 0 ? rest[..1] : "";
-            var factor = unit switch
-            {
-                "h" => 3600_000.0,
-                "m" => 60_000.0,
-                "s" => 1000.0,
-                "ms" => 1.0,
-                "us" => 0.001,
-                "ns" => 0.000001,
-                _ => double.NaN,
-            };
-            if (double.IsNaN(factor))
-            {
-                return false;
-            }
-
-            total += number * factor;
-            rest = rest[unit.Length..];
-        }
-
-        value = TimeSpan.FromMilliseconds(total);
-        return true;
     }
 }
