@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Ingress.Config.Credentials;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Tls;
@@ -183,18 +184,9 @@ public static class ServerTlsContextBuilder
 
     private static (X509Certificate2Collection?, string?, string) FromSecret(string credential, ConfigSet config, string gatewayNamespace)
     {
-        var ns = gatewayNamespace;
-        var name = credential;
-        if (name.StartsWith("kubernetes://", StringComparison.Ordinal))
+        if (CredentialName.SecretOf(credential, gatewayNamespace) is not var (ns, name))
         {
-            name = name["kubernetes://".Length..];
-        }
-
-        var slash = name.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0)
-        {
-            ns = name[..slash];
-            name = name[(slash + 1)..];
+            return (null, $"credentialName {credential} names no Secret (builtin:// is the workload's mesh certificate, which the local gateway does not serve on a Gateway)", credential);
         }
 
         var source = $"Secret {ns}/{name}";
@@ -209,7 +201,7 @@ public static class ServerTlsContextBuilder
             return (null, $"{source} referenced by credentialName not found", source);
         }
 
-        var (certKey, keyKey) = secret.HasKey("cert") && secret.HasKey("key") ? ("cert", "key") : ("tls.crt", "tls.key");
+        var (certKey, keyKey) = CredentialName.CertificateKeys(secret) ?? ("tls.crt", "tls.key");
         var cert = secret.GetBytes(certKey);
         var key = secret.GetBytes(keyKey);
         if (cert is null || key is null)
@@ -291,11 +283,12 @@ public static class ServerTlsContextBuilder
             {
                 secret = config.Find<Secret>(gatewayNamespace, name);
             }
-            else if (!string.IsNullOrEmpty(tls.CredentialName))
+            else if (!string.IsNullOrEmpty(tls.CredentialName)
+                     && CredentialName.SecretOf(tls.CredentialName, gatewayNamespace) is var (credentialNamespace, credential)
+                     && credentialNamespace == gatewayNamespace)
             {
-                name = tls.CredentialName + "-cacert";
-                secret = config.Find<Secret>(gatewayNamespace, name) ?? config.Find<Secret>(gatewayNamespace, tls.CredentialName!);
-                name = secret?.Metadata.Name ?? name;
+                secret = CredentialName.CaSecret(config, gatewayNamespace, credential);
+                name = secret?.Metadata.Name ?? credential + CredentialName.CaSuffix;
             }
 
             if (secret is null)
@@ -304,7 +297,7 @@ public static class ServerTlsContextBuilder
                 return null;
             }
 
-            var bytes = secret.GetBytes("cacert") ?? secret.GetBytes("ca.crt");
+            var bytes = CredentialName.CaKey(secret) is { } caKey ? secret.GetBytes(caKey) : null;
             if (bytes is null)
             {
                 failure = $"Secret {gatewayNamespace}/{secret.Metadata.Name} has no cacert or ca.crt key for MUTUAL TLS";
