@@ -26,13 +26,17 @@
 #   malformed oversized / bad / conflicting / slow requests against the three proxies
 #   soak      half of saturation for a while (--soak SECONDS sets how long; SOAK_RPS=N the rate when sat is not
 #             run), gateway RSS sampled
+#   native    the Native AOT release (build/release.sh; NATIVE_DIR=path reuses an unpacked one) against this JIT
+#             build, side by side: `ingress analyze` of the seed exec -> exit, gateway exec -> /ready, gateway RSS and
+#             CPU at 1,000 req/s, gateway saturation, the service's throughput and RSS under load. Alone:
+#             bash bench/run.sh --sections native
 # The whole script is one block, so bash parses all of it before running any of it: editing this file while a run
 # is going on cannot change what that run does.
 {
 set -uo pipefail
 
 MODE=standard
-SECTIONS="sat,profile,alloc,rate,scale,startup,service,reload,drain,tls,malformed,soak"
+SECTIONS="sat,profile,alloc,rate,scale,startup,service,reload,drain,tls,malformed,soak,native"
 SOAK_OVERRIDE=
 INSTALL=1
 BUILD=1
@@ -845,6 +849,114 @@ if has soak; then
   read -r first last max < "$WORK/soak.txt"
   record soak gateway - rss_first_mb "$first"; record soak gateway - rss_last_mb "$last"; record soak gateway - rss_max_mb "$max"
   say "  soak: RSS $first MB -> $last MB (max $max MB)"
+fi
+
+if has native; then
+  say "== native: the Native AOT release against this JIT build, side by side (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+  NATIVE="${NATIVE_DIR:-$WORK/native/ingress-linux-x64}"
+  if [ -z "${NATIVE_DIR:-}" ]; then
+    started=$(date +%s)
+    ARTIFACTS="$WORK/native" bash "$ROOT/build/release.sh" linux-x64 --no-tool > "$OUT/raw/native-release.txt" 2>&1 \
+      || { tail -30 "$OUT/raw/native-release.txt"; say "native: build/release.sh failed"; exit 1; }
+    record native build - release_s "$(( $(date +%s) - started ))"
+    say "  build/release.sh (both native publishes): $(( $(date +%s) - started )) s"
+  fi
+  record native build - ingress_mb "$(du -m "$NATIVE/ingress" | cut -f1)"
+  record native build - httpserver_mb "$(du -m "$NATIVE/service/httpserver" | cut -f1)"
+  native_exe() { [ "$1" = native ] && echo "$NATIVE/ingress" || echo "$INGRESS"; }
+  native_load() { record native meta "$1" load "$(cut -d' ' -f1 /proc/loadavg)"; }
+
+  # 1. A CLI call: `ingress analyze` of the user's manifests, exec to exit (wall clock), alternated.
+  native_load analyze
+  for ((i = 1; i <= STARTUP_RUNS * 2; i++)); do
+    for c in jit native; do
+      t0=$(date +%s%N)
+      "$(native_exe "$c")" analyze "$ROOT/tests/fixtures/seed" > /dev/null 2>&1
+      record native "$c" "$i" analyze_ms "$(( ($(date +%s%N) - t0) / 1000000 ))"
+    done
+  done
+  say "  analyze exec -> exit: jit $(awk -F'\t' '$1 == "native" && $2 == "jit" && $4 == "analyze_ms" {print $5}' "$TSV" | sort -n | tr '\n' ' ')ms;" \
+      "native $(awk -F'\t' '$1 == "native" && $2 == "native" && $4 == "analyze_ms" {print $5}' "$TSV" | sort -n | tr '\n' ' ')ms"
+
+  # 2. The gateway: exec -> /ready 200 and -> the first proxied 200, the seed config.
+  native_load startup
+  free_port; np=$PORT_OUT; free_port; na=$PORT_OUT
+  for c in jit native; do
+    file="$OUT/raw/native-startup-$c.txt"
+    "$BENCH" startup --runs "$STARTUP_RUNS" --admin "http://127.0.0.1:$na/ready" --probe "https://$HOST:$np/test/hello" --connect 127.0.0.1 --timeout 120 \
+      -- "$(native_exe "$c")" gateway -f "$WORK/gw" --listen "443=127.0.0.1:$np" --endpoint "$SVC_HOST:80=http://127.0.0.1:$BACKEND_PORT" \
+         --admin "127.0.0.1:$na" --access-log off > "$file" 2>&1
+    line=$(grep '^startup median' "$file")
+    record native "$c" - ready_ms "$(sed -n 's/.* ready_ms=\([0-9.]*\).*/\1/p' <<< "$line")"
+    record native "$c" - first_200_ms "$(sed -n 's/.* first_200_ms=\([0-9.]*\).*/\1/p' <<< "$line")"
+    say "  gateway $c: $line"
+  done
+
+  # 3. Two fresh gateways, one of each build, the same config and backend: warmed together, then measured in turn.
+  declare -A NAT_PORT NAT_PID
+  for c in jit native; do
+    free_port; NAT_PORT[$c]=$PORT_OUT; free_port; admin=$PORT_OUT
+    start_bg "gateway-$c" "$WORK/gateway-$c.log" "$(native_exe "$c")" gateway -f "$WORK/gw" --listen "443=127.0.0.1:${NAT_PORT[$c]}" \
+      --endpoint "$SVC_HOST:80=http://127.0.0.1:$BACKEND_PORT" --admin "127.0.0.1:$admin" --access-log off
+    NAT_PID[$c]=$BG_PID
+    wait_http "https://$HOST:${NAT_PORT[$c]}/test/hello" 60 || { tail -20 "$WORK/gateway-$c.log"; exit 1; }
+  done
+  say "warm-up ${WARMUP}s on both gateways at once"
+  timeout $((WARMUP + 30)) wrk -t1 -c32 -d"${WARMUP}s" "https://$HOST:${NAT_PORT[jit]}/test/hello" > /dev/null 2>&1 &
+  warm_jit=$!
+  timeout $((WARMUP + 30)) wrk -t1 -c32 -d"${WARMUP}s" "https://$HOST:${NAT_PORT[native]}/test/hello" > /dev/null 2>&1
+  wait "$warm_jit"
+  native_load rate
+  for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    for c in $(order_for_round jit native); do
+      file="$OUT/raw/native-rate-$c-r$ROUND-hey.txt"
+      before=$(cpu_ticks "${NAT_PID[$c]}")
+      timeout $((RATE_DUR + 30)) hey -z "${RATE_DUR}s" -c 16 -q 62.5 -disable-compression -host "$HOST" "https://$HOST:${NAT_PORT[$c]}/test/hello" > "$file" 2>&1
+      after=$(cpu_ticks "${NAT_PID[$c]}")
+      total=$(awk '/^  \[[0-9]+\]/ {n += $2} END {print n + 0}' "$file")
+      record native "$c" "$ROUND" rate_rps "$(awk -v n="$total" -v d="$RATE_DUR" 'BEGIN {printf "%.1f", n / d}')"
+      record native "$c" "$ROUND" rate_rss_mb "$(awk -v k="$(rss_kb "${NAT_PID[$c]}")" 'BEGIN {printf "%.1f", k / 1024}')"
+      record native "$c" "$ROUND" rate_cpu_s_per_1000 "$(awk -v t=$((after - before)) -v hz="$CLK_TCK" -v n="$total" 'BEGIN {if (n > 0) printf "%.4f", t / hz / n * 1000; else print 0}')"
+      record native "$c" "$ROUND" rate_p99_ms "$(awk '$1 == "99%" && $2 == "in" {printf "%.3f", $3 * 1000}' "$file")"
+      say "  1,000 req/s $c r$ROUND: $total requests, RSS $(( $(rss_kb "${NAT_PID[$c]}") / 1024 )) MB"
+    done
+  done
+  native_load sat
+  for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    for c in $(order_for_round jit native); do
+      run_wrk native "gateway-$c" "$ROUND" "https://$HOST:${NAT_PORT[$c]}/test/hello" 64 "$DUR"
+    done
+  done
+  for c in jit native; do record native "$c" - sat_rss_mb "$(awk -v k="$(rss_kb "${NAT_PID[$c]}")" 'BEGIN {printf "%.1f", k / 1024}')"; stop_pid "${NAT_PID[$c]}"; done
+
+  # 4. The service (tracing exported over OTLP to a sink, metrics, access log: its defaults) under wrk -c64.
+  free_port; nsink=$PORT_OUT
+  start_bg otlp-sink-native "$WORK/sink-native.log" "$BENCH" backend --port "$nsink" --body ok
+  NSINK_PID=$BG_PID
+  declare -A SVC_PORT_OF SVC_PID_OF
+  for c in jit native; do
+    free_port; SVC_PORT_OF[$c]=$PORT_OUT
+    exe="$SERVICE"; [ "$c" = native ] && exe="$NATIVE/service/httpserver"
+    start_bg "service-$c" "$WORK/service-$c.log" env ASPNETCORE_URLS="http://127.0.0.1:${SVC_PORT_OF[$c]}" OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$nsink" \
+      OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_BSP_SCHEDULE_DELAY=1000 "$exe"
+    SVC_PID_OF[$c]=$BG_PID
+    wait_http "http://127.0.0.1:${SVC_PORT_OF[$c]}/hello" 60 || { tail -20 "$WORK/service-$c.log"; exit 1; }
+  done
+  say "warm-up ${WARMUP}s on both services at once"
+  timeout $((WARMUP + 30)) wrk -t1 -c16 -d"${WARMUP}s" "http://127.0.0.1:${SVC_PORT_OF[jit]}/hello" > /dev/null 2>&1 &
+  warm_jit=$!
+  timeout $((WARMUP + 30)) wrk -t1 -c16 -d"${WARMUP}s" "http://127.0.0.1:${SVC_PORT_OF[native]}/hello" > /dev/null 2>&1
+  wait "$warm_jit"
+  native_load service
+  for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
+    for c in $(order_for_round jit native); do
+      run_wrk native "service-$c" "$ROUND" "http://127.0.0.1:${SVC_PORT_OF[$c]}/hello" 64 "$DUR"
+      record native "service-$c" "$ROUND" rss_mb "$(awk -v k="$(rss_kb "${SVC_PID_OF[$c]}")" 'BEGIN {printf "%.1f", k / 1024}')"
+    done
+  done
+  for c in jit native; do stop_pid "${SVC_PID_OF[$c]}"; done
+  stop_pid "$NSINK_PID"
+  native_load end
 fi
 
 echo "load_after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"

@@ -13,6 +13,7 @@ public static class ReportWriter
     private static readonly string[] Severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
     private static readonly string[] SaturationRows = ["gateway", "nginx", "haproxy", "yarp", "direct"];
     private static readonly string[] RateRows = ["direct", "gateway", "nginx", "haproxy", "yarp"];
+    private static readonly string[] NativePhases = ["analyze", "startup", "rate", "sat", "service", "end"];
 
     /// <summary>Entry point of the <c>report</c> verb: prints markdown.</summary>
     public static int Run(BenchArgs options)
@@ -37,6 +38,7 @@ public static class ReportWriter
         Startup(t, md);
         Service(t, md);
         Reliability(t, md);
+        Native(t, md);
         Targets(t, md);
         return md.ToString();
     }
@@ -323,6 +325,32 @@ public static class ReportWriter
         "yarp" => "plain YARP (Kestrel TLS + forwarder, one route, nothing else)",
         _ => contender,
     };
+
+    private static void Native(ResultsTable t, StringBuilder md)
+    {
+        if (!t.Has("native"))
+        {
+            return;
+        }
+
+        md.AppendLine("### Native AOT against the JIT build (same run, same machine)").AppendLine();
+        md.AppendLine("| measure | JIT | native | native ÷ JIT | target |").AppendLine("|---|---:|---:|---:|---|");
+        void Line(string label, double? jit, double? native, string target) =>
+            md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {F1(jit)} | {F1(native)} | {Ratio(native, jit)} | {target} |"));
+        Line("`ingress analyze` of the seed, exec → exit, ms", t.Median("native", "jit", "analyze_ms"), t.Median("native", "native", "analyze_ms"), "< 100 ms");
+        Line("gateway exec → `/ready` 200, ms", t.Median("native", "jit", "ready_ms"), t.Median("native", "native", "ready_ms"), "< 150 ms");
+        Line("gateway exec → first proxied 200, ms", t.Median("native", "jit", "first_200_ms"), t.Median("native", "native", "first_200_ms"), "");
+        Line("gateway RSS at 1,000 req/s, MB", t.Median("native", "jit", "rate_rss_mb"), t.Median("native", "native", "rate_rss_mb"), "< 60 MB");
+        Line("gateway CPU s per 1,000 requests at 1,000 req/s", t.Median("native", "jit", "rate_cpu_s_per_1000"), t.Median("native", "native", "rate_cpu_s_per_1000"), "");
+        Line("gateway saturation, HTTP/1.1 req/s (wrk -c64)", t.Median("native", "gateway-jit", "h1_rps"), t.Median("native", "gateway-native", "h1_rps"), "≥ 0.95× JIT");
+        Line("gateway RSS after saturation, MB", t.Median("native", "jit", "sat_rss_mb"), t.Median("native", "native", "sat_rss_mb"), "");
+        Line("service /hello req/s (wrk -c64, tracing + metrics + access log)", t.Median("native", "service-jit", "h1_rps"), t.Median("native", "service-native", "h1_rps"), "");
+        Line("service RSS under that load, MB", t.Median("native", "service-jit", "rss_mb"), t.Median("native", "service-native", "rss_mb"), "< 40 MB");
+        md.AppendLine().AppendLine("Load average (1 min) at each phase: " + string.Join(", ",
+            NativePhases.Select(phase => $"{phase} {t.Value("native", "meta", phase, "load") ?? "—"}")) +
+            $". Binaries: ingress {F0(t.Median("native", "build", "ingress_mb"))} MB, httpserver {F0(t.Median("native", "build", "httpserver_mb"))} MB" +
+            (t.Median("native", "build", "release_s") is { } seconds ? $"; build/release.sh took {F0(seconds)} s." : ".")).AppendLine();
+    }
 
     private static string Ratio(double? value, double? baseline) =>
         value is { } v && baseline is { } b && b > 0 ? (v / b).ToString("0.00", CultureInfo.InvariantCulture) : "—";

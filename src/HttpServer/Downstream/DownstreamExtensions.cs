@@ -1,3 +1,4 @@
+using HttpServer.ServiceDefaults;
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
@@ -9,9 +10,10 @@ public static class DownstreamExtensions
     /// <summary>Binds <c>Downstream</c> and adds the typed <see cref="DownstreamClient"/>.</summary>
     public static WebApplicationBuilder AddDownstream(this WebApplicationBuilder builder)
     {
+        // The attributes first, then the rules written here (the order ValidateDataAnnotations() had).
+        builder.Services.AddSingleton<IValidateOptions<DownstreamOptions>, AnnotationsValidator<DownstreamOptions>>();
         builder.Services.AddOptions<DownstreamOptions>()
             .BindConfiguration(DownstreamOptions.Section)
-            .ValidateDataAnnotations()
             .Validate(
                 o => o.Url is null || (o.Url.IsAbsoluteUri && (o.Url.Scheme == Uri.UriSchemeHttp || o.Url.Scheme == Uri.UriSchemeHttps)),
                 "Downstream:Url must be an absolute http:// or https:// URL (e.g. http://service1:8080).")

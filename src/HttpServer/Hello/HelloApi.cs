@@ -1,3 +1,6 @@
+using HttpServer.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
 namespace HttpServer.Hello;
 
 /// <summary>The <c>/hello</c> endpoint.</summary>
@@ -6,9 +9,10 @@ public static class HelloApi
     /// <summary>Binds <c>Hello</c> and registers the handler.</summary>
     public static WebApplicationBuilder AddHello(this WebApplicationBuilder builder)
     {
+        // The attributes first, then the rules written here (the order ValidateDataAnnotations() had).
+        builder.Services.AddSingleton<IValidateOptions<HelloOptions>, AnnotationsValidator<HelloOptions>>();
         builder.Services.AddOptions<HelloOptions>()
             .BindConfiguration(HelloOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
         builder.Services.AddSingleton<HelloHandler>();
         return builder;

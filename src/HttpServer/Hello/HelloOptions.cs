@@ -3,6 +3,8 @@ using System.ComponentModel.DataAnnotations;
 namespace HttpServer.Hello;
 
 /// <summary><c>/hello</c> settings (section <c>Hello</c>).</summary>
+/// <remarks>Settable properties: the configuration binder generated for the native build does not set init-only ones
+/// (dotnet/runtime#107856), and would leave every setting at its default without a word.</remarks>
 public sealed record HelloOptions
 {
     /// <summary>Configuration section name.</summary>
@@ -10,5 +12,5 @@ public sealed record HelloOptions
 
     /// <summary>Upper bound of the random delay before answering, in ms (default 0: no delay, so benchmarks measure the server).</summary>
     [Range(0, 60_000, ErrorMessage = "Hello:MaxDelayMs must be between {1} and {2} (milliseconds).")]
-    public int MaxDelayMs { get; init; }
+    public int MaxDelayMs { get; set; }
 }

@@ -1,3 +1,4 @@
+using HttpServer.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace HttpServer.Shutdown;
@@ -8,9 +9,10 @@ public static class ShutdownExtensions
     /// <summary>Binds <c>Shutdown</c>, sets the host's shutdown timeout to the grace period and adds <see cref="GracefulShutdown"/>.</summary>
     public static WebApplicationBuilder AddGracefulShutdown(this WebApplicationBuilder builder)
     {
+        // The attributes first, then the rules written here (the order ValidateDataAnnotations() had).
+        builder.Services.AddSingleton<IValidateOptions<ShutdownOptions>, AnnotationsValidator<ShutdownOptions>>();
         builder.Services.AddOptions<ShutdownOptions>()
             .BindConfiguration(ShutdownOptions.Section)
-            .ValidateDataAnnotations()
             .Validate(
                 o => o.DrainDelaySeconds < o.GracePeriodSeconds,
                 "Shutdown:DrainDelaySeconds must be less than Shutdown:GracePeriodSeconds (the drain is part of the grace period).")

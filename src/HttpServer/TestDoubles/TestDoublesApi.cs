@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using HttpServer.Headers;
 using HttpServer.Probes;
 using HttpServer.ServiceDefaults;
@@ -12,10 +14,12 @@ public static class TestDoublesApi
     /// <summary>Binds <c>TestDoubles</c>.</summary>
     public static WebApplicationBuilder AddTestDoubles(this WebApplicationBuilder builder)
     {
+        // The attributes first, then the rules written here (the order ValidateDataAnnotations() had).
+        builder.Services.AddSingleton<IValidateOptions<TestDoublesOptions>, AnnotationsValidator<TestDoublesOptions>>();
         builder.Services.AddOptions<TestDoublesOptions>()
             .BindConfiguration(TestDoublesOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, TestDoublesJson.Default));
         return builder;
     }
 
@@ -95,3 +99,11 @@ public sealed record VersionResponse
     /// <summary>The value of <c>VERSION</c>.</summary>
     public required string Version { get; init; }
 }
+
+/// <summary>The bodies the test-double endpoints write, serialized by generated code (the native build has no reflection-based JSON).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(DelayResponse))]
+[JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(SortedDictionary<string, string?[]>))]
+[JsonSerializable(typeof(string))]
+internal sealed partial class TestDoublesJson : JsonSerializerContext;

@@ -1,31 +1,25 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Ingress.Config.Diagnostics;
 using Spectre.Console;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 
 namespace Ingress.Cli.Checking;
 
 /// <summary>Prints findings as istioctl does: one line each (coloured on a terminal), or JSON, or YAML.</summary>
 internal static class FindingsWriter
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-    };
-
     public static void Write(IReadOnlyList<Diagnostic> findings, CheckRequest request, CliConsole console)
     {
         switch (request.Output)
         {
             case OutputFormat.Json:
-                console.Out.WriteLine(JsonSerializer.Serialize(findings.Select(Record), Json));
+                console.Out.WriteLine(JsonSerializer.Serialize(findings.Select(Record).ToList(), FindingsJson.Default.ListFindingRecord));
                 break;
             case OutputFormat.Yaml:
-                var yaml = new SerializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance)
-                    .ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build();
-                console.Out.Write(findings.Count == 0 ? "[]\n" : yaml.Serialize(findings.Select(Record).ToList()));
+                console.Out.Write(findings.Count == 0 ? "[]\n" : Yaml(findings.Select(Record)));
                 break;
             default:
                 WriteText(findings, request, console);
@@ -91,5 +85,46 @@ internal static class FindingsWriter
         }
     }
 
-    private sealed record FindingRecord(string Code, string Level, string Origin, string Reference, string? Path, string Message);
+    /// <summary>
+    /// The records as a YAML list of mappings (camelCase keys, a null path left out), written through YamlDotNet's
+    /// emitter, which quotes what needs quoting; its reflection-based serializer is not available in the native build.
+    /// </summary>
+    private static string Yaml(IEnumerable<FindingRecord> records)
+    {
+        using var text = new StringWriter(CultureInfo.InvariantCulture);
+        var emitter = new Emitter(text);
+        emitter.Emit(new StreamStart());
+        emitter.Emit(new DocumentStart(null, null, isImplicit: true));
+        emitter.Emit(new SequenceStart(null, null, isImplicit: true, SequenceStyle.Block));
+        foreach (var record in records)
+        {
+            emitter.Emit(new MappingStart(null, null, isImplicit: true, MappingStyle.Block));
+            foreach (var (key, value) in new[]
+                     {
+                         ("code", record.Code), ("level", record.Level), ("origin", record.Origin),
+                         ("reference", record.Reference), ("path", record.Path), ("message", record.Message),
+                     })
+            {
+                if (value is not null)
+                {
+                    emitter.Emit(new Scalar(key));
+                    emitter.Emit(new Scalar(value));
+                }
+            }
+
+            emitter.Emit(new MappingEnd());
+        }
+
+        emitter.Emit(new SequenceEnd());
+        emitter.Emit(new DocumentEnd(isImplicit: true));
+        emitter.Emit(new StreamEnd());
+        return text.ToString();
+    }
+
+    internal sealed record FindingRecord(string Code, string Level, string Origin, string Reference, string? Path, string Message);
 }
+
+/// <summary>The JSON form of the findings, written by generated code (camelCase, indented).</summary>
+[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(List<FindingsWriter.FindingRecord>))]
+internal sealed partial class FindingsJson : JsonSerializerContext;

@@ -41,13 +41,9 @@ public static class UpCommand
 
     private static int Run(string? stateDir, bool dashboard, int httpsPort, int httpPort, int dashboardPort)
     {
+        // Inside a clone its overlay and service build are used; elsewhere what was installed with the tool.
         var root = StateDirectory.FindRepositoryRoot(Environment.CurrentDirectory)
                    ?? StateDirectory.FindRepositoryRoot(AppContext.BaseDirectory);
-        if (root is null)
-        {
-            Console.Error.WriteLine("ingress up: run it inside a clone of the repository (no Ingress.slnx above this folder).");
-            return 2;
-        }
 
         var options = new LocalSystemOptions
         {

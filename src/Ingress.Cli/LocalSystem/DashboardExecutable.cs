@@ -4,7 +4,8 @@ namespace Ingress.Cli.LocalSystem;
 
 /// <summary>
 /// The standalone Aspire Dashboard (the trace viewer): the native executable <c>tools/Aspire.Dashboard</c> of the
-/// package Aspire.Dashboard.Sdk.linux-x64, which restoring the tool downloads (a PackageDownload in Ingress.Cli.csproj).
+/// package Aspire.Dashboard.Sdk.linux-x64, bundled beside a released tool, else in the NuGet package folder, where
+/// restoring the tool downloads it (a PackageDownload in Ingress.Cli.csproj).
 /// </summary>
 public static class DashboardExecutable
 {
@@ -23,40 +24,27 @@ public static class DashboardExecutable
             return null;
         }
 
+        // NuGet's package folder: NUGET_PACKAGES when set, else ~/.nuget/packages.
         var roots = new[]
         {
             Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
-            BuildInfo.NuGetPackageRoot,
             Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
         };
-        foreach (var root in roots.Where(r => !string.IsNullOrWhiteSpace(r)).Distinct(StringComparer.Ordinal))
+        var candidates = roots.Where(r => !string.IsNullOrWhiteSpace(r))
+            .Select(root => Path.Combine(root!, PackageId, PackageVersion, "tools", "Aspire.Dashboard"))
+            .Prepend(ToolLayout.BundledDashboard);
+        foreach (var candidate in candidates.OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            var candidate = Path.Combine(root!, PackageId, PackageVersion, "tools", "Aspire.Dashboard");
             if (File.Exists(candidate))
             {
-                if (!OperatingSystem.IsWindows())
-                {
-                    EnsureExecutable(candidate);
-                }
-
+                ToolLayout.EnsureExecutable(candidate);
                 reason = string.Empty;
                 return candidate;
             }
         }
 
-        reason = $"{PackageId} {PackageVersion} is not in the NuGet package folder: run `dotnet restore src/Ingress.Cli` " +
-                 "(it downloads the package), or start with --no-dashboard";
+        reason = $"{PackageId} {PackageVersion} is neither beside ingress ({ToolLayout.DashboardPath}) nor in the NuGet package " +
+                 "folder: in a clone run `dotnet restore src/Ingress.Cli` (it downloads the package), or start with --no-dashboard";
         return null;
-    }
-
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static void EnsureExecutable(string path)
-    {
-        // Some NuGet extractions drop the execute bit of package content.
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & UnixFileMode.UserExecute) == 0)
-        {
-            File.SetUnixFileMode(path, mode | UnixFileMode.UserExecute);
-        }
     }
 }

@@ -13,9 +13,10 @@ public sealed record RenderedOverlay
 }
 
 /// <summary>
-/// Renders <c>deploy/overlays/local</c>: with <c>kubectl kustomize</c> when kubectl is installed (so edits to the
-/// overlay take effect), else from the committed copy <c>deploy/rendered/local.yaml</c>, which a test keeps equal to
-/// kubectl's output, so a machine with nothing but the .NET SDK serves exactly the same manifests.
+/// Renders <c>deploy/overlays/local</c>: in a clone, with <c>kubectl kustomize</c> when kubectl is installed (so edits to
+/// the overlay take effect), else from the committed copy <c>deploy/rendered/local.yaml</c>, which a test keeps equal to
+/// kubectl's output, so a machine with nothing but the .NET SDK serves exactly the same manifests; outside a clone (a
+/// release archive, the .NET tool), from that copy as it was built into the tool.
 /// </summary>
 public static class LocalOverlay
 {
@@ -38,9 +39,20 @@ public static class LocalOverlay
     /// </summary>
     public static IReadOnlyList<string> UnsupportedFieldsLeftOut { get; } = [];
 
-    /// <summary>Renders the overlay with kubectl when <paramref name="kubectl"/> is given, else reads the committed copy.</summary>
-    public static RenderedOverlay Render(string repositoryRoot, string? kubectl)
+    /// <summary>The name of the committed rendering inside the tool (an embedded resource, see Ingress.Cli.csproj).</summary>
+    public const string EmbeddedName = "local-overlay.yaml";
+
+    /// <summary>
+    /// Renders the overlay of the clone at <paramref name="repositoryRoot"/> with kubectl when <paramref name="kubectl"/>
+    /// is given, else reads the clone's committed copy; with no clone, reads the copy built into the tool.
+    /// </summary>
+    public static RenderedOverlay Render(string? repositoryRoot, string? kubectl)
     {
+        if (repositoryRoot is null)
+        {
+            return Embedded();
+        }
+
         if (kubectl is not null)
         {
             return new RenderedOverlay
@@ -61,6 +73,19 @@ public static class LocalOverlay
         {
             Yaml = File.ReadAllText(copy),
             Source = $"{PreRenderedPath} (kubectl not found; the committed rendering of {OverlayPath})",
+        };
+    }
+
+    /// <summary>The committed rendering as it was when this tool was built.</summary>
+    public static RenderedOverlay Embedded()
+    {
+        using var stream = typeof(LocalOverlay).Assembly.GetManifestResourceStream(EmbeddedName)
+                           ?? throw new LocalSystemException($"this ingress was built without {PreRenderedPath} (resource {EmbeddedName})");
+        using var reader = new StreamReader(stream);
+        return new RenderedOverlay
+        {
+            Yaml = reader.ReadToEnd(),
+            Source = $"{PreRenderedPath} as built into ingress (no clone here; the rendering of {OverlayPath})",
         };
     }
 

@@ -54,7 +54,7 @@ public static class LocalSystemHost
         report($"manifests: {overlay.Source}");
         var workloads = LocalSidecars.Resolve(LocalSidecars.Load(overlayPath), LocalTopology.Services);
 
-        var serviceDll = ServiceBinary.Locate(options.RepositoryRoot, report);
+        var service = ServiceBinary.Locate(options.RepositoryRoot, report);
         var logs = Path.Combine(options.StateDirectory, "logs");
         var otlp = dashboard is null ? null : $"http://127.0.0.1:{ports.OtlpGrpcPort}";
 
@@ -75,7 +75,7 @@ public static class LocalSystemHost
 
             foreach (var instance in LocalTopology.Services)
             {
-                var part = ChildProcess.Start(ServiceSpec(instance, serviceDll, ports, otlp, logs));
+                var part = ChildProcess.Start(ServiceSpec(instance, service, ports, otlp, logs));
                 parts.Add((part, new Uri($"http://127.0.0.1:{ports.Services[instance.Name]}/readyz")));
             }
 
@@ -171,7 +171,7 @@ public static class LocalSystemHost
         },
     };
 
-    private static ChildProcessSpec ServiceSpec(ServiceInstance instance, string dll, LocalSystemPorts ports, string? otlp, string logs)
+    private static ChildProcessSpec ServiceSpec(ServiceInstance instance, ServiceCommand service, LocalSystemPorts ports, string? otlp, string logs)
     {
         var environment = new Dictionary<string, string>
         {
@@ -191,9 +191,9 @@ public static class LocalSystemHost
         return new ChildProcessSpec
         {
             Name = instance.Name,
-            FileName = Executables.DotnetHost(),
-            Arguments = [dll],
-            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            FileName = service.FileName,
+            Arguments = service.Arguments,
+            WorkingDirectory = service.WorkingDirectory,
             LogPath = Path.Combine(logs, instance.Name + ".log"),
             Environment = environment,
         };
@@ -202,10 +202,10 @@ public static class LocalSystemHost
     private static ChildProcessSpec GatewaySpec(string overlayPath, string secretPath, LocalSystemPorts ports, string? otlp, string logs,
         string meshCa)
     {
-        var tool = typeof(LocalSystemHost).Assembly.Location;
-        var arguments = new List<string>
+        var (tool, self) = ToolLayout.Self();
+        var arguments = new List<string>(self)
         {
-            tool, "gateway",
+            "gateway",
             "-f", overlayPath,
             "-f", secretPath,
             "--listen", $"443=127.0.0.1:{ports.HttpsPort}",
@@ -232,9 +232,9 @@ public static class LocalSystemHost
         return new ChildProcessSpec
         {
             Name = "gateway",
-            FileName = Executables.DotnetHost(),
+            FileName = tool,
             Arguments = arguments,
-            WorkingDirectory = Path.GetDirectoryName(tool)!,
+            WorkingDirectory = AppContext.BaseDirectory,
             LogPath = Path.Combine(logs, "gateway.log"),
             Environment = environment,
         };

@@ -3,8 +3,11 @@ namespace Ingress.Cli.LocalSystem;
 /// <summary>What <c>ingress up</c> starts and where: the state folder, the ports, and whether the trace viewer runs.</summary>
 public sealed record LocalSystemOptions
 {
-    /// <summary>The clone's root (the folder holding Ingress.slnx): the overlay and the service project are read from it.</summary>
-    public required string RepositoryRoot { get; init; }
+    /// <summary>
+    /// The clone's root (the folder holding Ingress.slnx), where the overlay and the service project are read; null outside
+    /// a clone, where the tool's built-in overlay and bundled service are used.
+    /// </summary>
+    public required string? RepositoryRoot { get; init; }
 
     /// <summary>Where the CA, the gateway certificate, the rendered config and the logs are kept.</summary>
     public required string StateDirectory { get; init; }

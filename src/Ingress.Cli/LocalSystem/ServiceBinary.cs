@@ -2,37 +2,50 @@ using System.Diagnostics;
 
 namespace Ingress.Cli.LocalSystem;
 
+/// <summary>How <c>ingress up</c> starts one instance of the service: the program, the arguments before any of its own, the folder.</summary>
+public sealed record ServiceCommand(string FileName, IReadOnlyList<string> Arguments, string WorkingDirectory);
+
 /// <summary>
-/// The service's compiled dll, run once per instance of the chain. Building the tool builds it too (a project
-/// reference); when it is missing (another configuration, a cleaned folder) it is built once with <c>dotnet build</c>.
+/// The service, run once per instance of the chain: the executable bundled beside the tool (a release archive or the
+/// .NET tool), else, in a clone, the dll the build produced (building the tool builds it too, a project reference;
+/// when it is missing, another configuration or a cleaned folder, it is built once with <c>dotnet build</c>).
 /// </summary>
 public static class ServiceBinary
 {
     /// <summary>The service project, relative to the clone's root.</summary>
     public const string ProjectPath = "src/HttpServer/HttpServer.csproj";
 
-    /// <summary>Returns the dll path, building the project first when no build of it exists.</summary>
-    public static string Locate(string repositoryRoot, Action<string> report)
+    /// <summary>Returns how to run the service, building it first in a clone where no build of it exists.</summary>
+    public static ServiceCommand Locate(string? repositoryRoot, Action<string> report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var recorded = BuildInfo.HttpServerDll;
-        if (recorded is not null && File.Exists(recorded) && IsInside(recorded, repositoryRoot))
+        if (ToolLayout.BundledService is { } bundled)
         {
-            return recorded;
+            return new ServiceCommand(bundled, [], Path.GetDirectoryName(bundled)!);
         }
 
-        var conventional = Path.Combine(repositoryRoot, "src", "HttpServer", "bin", "Debug", "net10.0", "HttpServer.dll");
-        report($"building {ProjectPath} (once) ...");
-        Build(repositoryRoot);
-        return File.Exists(conventional)
-            ? conventional
-            : throw new LocalSystemException($"`dotnet build {ProjectPath}` finished but {conventional} does not exist.");
+        if (repositoryRoot is null)
+        {
+            throw new LocalSystemException(
+                $"the service was not found: {ToolLayout.ServicePath} is missing beside {Environment.ProcessPath}. Reinstall ingress " +
+                "from a release archive or as a .NET tool, or run `ingress up` inside a clone of the repository.");
+        }
+
+        var built = Path.Combine(repositoryRoot, "src", "HttpServer", "bin", BuildInfo.Configuration, "net10.0", "HttpServer.dll");
+        if (!File.Exists(built))
+        {
+            report($"building {ProjectPath} (once) ...");
+            Build(repositoryRoot, BuildInfo.Configuration);
+            if (!File.Exists(built))
+            {
+                throw new LocalSystemException($"`dotnet build {ProjectPath}` finished but {built} does not exist.");
+            }
+        }
+
+        return new ServiceCommand(Executables.DotnetHost(), [built], Path.GetDirectoryName(built)!);
     }
 
-    private static bool IsInside(string path, string root) =>
-        Path.GetFullPath(path).StartsWith(Path.GetFullPath(root) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-
-    private static void Build(string repositoryRoot)
+    private static void Build(string repositoryRoot, string configuration)
     {
         var start = new ProcessStartInfo(Executables.DotnetHost())
         {
@@ -41,7 +54,7 @@ public static class ServiceBinary
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[] { "build", ProjectPath, "--configuration", "Debug", "--nologo", "--verbosity", "quiet" })
+        foreach (var argument in new[] { "build", ProjectPath, "--configuration", configuration, "--nologo", "--verbosity", "quiet" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -2,16 +2,16 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Collections.ObjectModel;
 using System.Globalization;
-using System.Linq.Expressions;
 using System.Reflection;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Loading;
 
 /// <summary>
-/// Binds YAML nodes to the immutable model records by reflection: YAML key = camelCase property name unless
-/// <see cref="YamlFieldAttribute"/> says otherwise. One binder per type is built once and cached, with compiled
-/// constructors and setters, because the gateway reloads configurations with thousands of routes.
+/// Binds YAML nodes to the immutable model records: YAML key = camelCase property name unless
+/// <see cref="YamlFieldAttribute"/> says otherwise. The records and collections are the ones <see cref="ModelTypes"/>
+/// lists (written at compile time by Ingress.Config.Generators); one binder per type is built once and cached, because
+/// the gateway reloads configurations with thousands of routes.
 /// </summary>
 internal abstract class ValueBinder
 {
@@ -55,24 +55,14 @@ internal abstract class ValueBinder
             return new OpaqueBinder();
         }
 
-        if (underlying.IsGenericType)
+        if (ModelTypes.Collection(underlying) is { } collection)
         {
-            var definition = underlying.GetGenericTypeDefinition();
-            var arguments = underlying.GetGenericArguments();
-            if (definition == typeof(IReadOnlyList<>))
-            {
-                return new ListBinder(arguments[0]);
-            }
-
-            if (definition == typeof(IReadOnlyDictionary<,>) && arguments[0] == typeof(string))
-            {
-                return new MapBinder(arguments[1]);
-            }
+            return collection;
         }
 
-        if (underlying.IsClass && !underlying.IsAbstract && underlying.GetConstructor(Type.EmptyTypes) is not null)
+        if (ModelTypes.Record(underlying) is { } record)
         {
-            return new RecordBinder(underlying);
+            return new RecordBinder(underlying, record);
         }
 
         throw new NotSupportedException($"The loader cannot bind model type {type}.");
@@ -271,21 +261,9 @@ internal sealed class OpaqueBinder : ValueBinder
     };
 }
 
-internal sealed class ListBinder : ValueBinder
+internal sealed class ListBinder<T> : ValueBinder
 {
-    private readonly Type _element;
-    private readonly Func<Array, object> _wrap;
     private ValueBinder? _elementBinder;
-
-    public ListBinder(Type element)
-    {
-        _element = element;
-        var constructor = typeof(ReadOnlyCollection<>).MakeGenericType(element)
-            .GetConstructor([typeof(IList<>).MakeGenericType(element)])!;
-        var array = Expression.Parameter(typeof(Array));
-        _wrap = Expression.Lambda<Func<Array, object>>(
-            Expression.New(constructor, Expression.Convert(array, element.MakeArrayType())), array).Compile();
-    }
 
     public override object? Bind(Node node, string path, BindScope scope)
     {
@@ -294,9 +272,9 @@ internal sealed class ListBinder : ValueBinder
             return TypeError(node, path, scope, "a list", node.Kind == NodeKind.Scalar ? "write it as a list item (- value)" : null);
         }
 
-        _elementBinder ??= For(_element);
+        _elementBinder ??= For(typeof(T));
         var items = node.Items!;
-        var values = new List<object>(items.Count);
+        var values = new List<T>(items.Count);
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
@@ -307,42 +285,19 @@ internal sealed class ListBinder : ValueBinder
                 continue;
             }
 
-            if (_elementBinder.Bind(item, itemPath, scope) is { } value)
+            if (_elementBinder.Bind(item, itemPath, scope) is T value)
             {
                 values.Add(value);
             }
         }
 
-        var array = Array.CreateInstance(_element, values.Count);
-        for (var i = 0; i < values.Count; i++)
-        {
-            array.SetValue(values[i], i);
-        }
-
-        return _wrap(array);
+        return values.AsReadOnly();
     }
 }
 
-internal sealed class MapBinder : ValueBinder
+internal sealed class MapBinder<T> : ValueBinder
 {
-    private readonly Type _value;
-    private readonly Func<IDictionary> _create;
-    private readonly Func<IDictionary, object> _wrap;
     private ValueBinder? _valueBinder;
-
-    public MapBinder(Type value)
-    {
-        _value = value;
-        var dictionaryType = typeof(Dictionary<,>).MakeGenericType(typeof(string), value);
-        _create = Expression.Lambda<Func<IDictionary>>(
-            Expression.Convert(Expression.New(dictionaryType.GetConstructor([typeof(IEqualityComparer<string>)])!,
-                Expression.Constant(StringComparer.Ordinal)), typeof(IDictionary))).Compile();
-        var constructor = typeof(ReadOnlyDictionary<,>).MakeGenericType(typeof(string), value)
-            .GetConstructor([typeof(IDictionary<,>).MakeGenericType(typeof(string), value)])!;
-        var parameter = Expression.Parameter(typeof(IDictionary));
-        _wrap = Expression.Lambda<Func<IDictionary, object>>(
-            Expression.New(constructor, Expression.Convert(parameter, dictionaryType)), parameter).Compile();
-    }
 
     public override object? Bind(Node node, string path, BindScope scope)
     {
@@ -351,8 +306,8 @@ internal sealed class MapBinder : ValueBinder
             return TypeError(node, path, scope, "a mapping of names to values");
         }
 
-        _valueBinder ??= For(_value);
-        var dictionary = _create();
+        _valueBinder ??= For(typeof(T));
+        var dictionary = new Dictionary<string, T>(StringComparer.Ordinal);
         foreach (var (key, valueNode) in node.Entries!)
         {
             var entryPath = $"{path}.{key.Value}";
@@ -360,41 +315,39 @@ internal sealed class MapBinder : ValueBinder
             if (valueNode.IsNull)
             {
                 // Kubernetes reads `key:` with no value in a string map as the empty string.
-                if (_value == typeof(string))
+                if ("" is T empty)
                 {
-                    dictionary[key.Value!] = "";
+                    dictionary[key.Value!] = empty;
                 }
 
                 continue;
             }
 
-            if (_valueBinder.Bind(valueNode, entryPath, scope) is { } value)
+            if (_valueBinder.Bind(valueNode, entryPath, scope) is T value)
             {
                 dictionary[key.Value!] = value;
             }
         }
 
-        return _wrap(dictionary);
+        return new ReadOnlyDictionary<string, T>(dictionary);
     }
 }
 
 /// <summary>Binds a mapping to a record's init properties; unknown keys are errors unless the type is open.</summary>
 internal sealed class RecordBinder : ValueBinder
 {
-    private readonly Type _type;
     private readonly Func<object> _create;
     private readonly Dictionary<string, Field> _fields = new(StringComparer.Ordinal);
     private readonly bool _open;
     private readonly bool _isResource;
     private readonly string _known;
 
-    public RecordBinder(Type type)
+    public RecordBinder(Type type, RecordType record)
     {
-        _type = type;
-        _create = Expression.Lambda<Func<object>>(Expression.Convert(Expression.New(type), typeof(object))).Compile();
+        _create = record.Create;
         _open = type.GetCustomAttribute<OpenFieldsAttribute>(inherit: false) is not null;
         _isResource = typeof(Resource).IsAssignableFrom(type);
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var property in record.Properties)
         {
             if (property.SetMethod is not { IsPublic: true } || property.GetIndexParameters().Length > 0 ||
                 (property.DeclaringType == typeof(Resource) &&
@@ -404,7 +357,7 @@ internal sealed class RecordBinder : ValueBinder
             }
 
             var name = property.GetCustomAttribute<YamlFieldAttribute>()?.Name ?? CamelCase(property.Name);
-            _fields[name] = new Field(property, Setter(type, property))
+            _fields[name] = new Field(property)
             {
                 Binder = property.GetCustomAttribute<IntOrStringAttribute>() is null ? null : StringBinder.IntOrString,
             };
@@ -449,7 +402,7 @@ internal sealed class RecordBinder : ValueBinder
             var value = field.Binder.Bind(valueNode, fieldPath, scope);
             if (value is not null)
             {
-                field.Set(instance, value);
+                field.Property.SetValue(instance, value);
             }
         }
 
@@ -501,19 +454,9 @@ internal sealed class RecordBinder : ValueBinder
     internal static string CamelCase(string name) =>
         name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
-    private static Action<object, object> Setter(Type type, PropertyInfo property)
-    {
-        var target = Expression.Parameter(typeof(object));
-        var value = Expression.Parameter(typeof(object));
-        var assign = Expression.Call(Expression.Convert(target, type), property.SetMethod!,
-            Expression.Convert(value, property.PropertyType));
-        return Expression.Lambda<Action<object, object>>(assign, target, value).Compile();
-    }
-
-    private sealed class Field(PropertyInfo property, Action<object, object> set)
+    private sealed class Field(PropertyInfo property)
     {
         public PropertyInfo Property { get; } = property;
-        public Action<object, object> Set { get; } = set;
         public ValueBinder? Binder { get; set; }
     }
 }

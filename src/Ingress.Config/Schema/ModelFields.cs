@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using Ingress.Config.Loading;
 using Ingress.Config.Model;
 
 namespace Ingress.Config.Schema;
@@ -87,7 +88,7 @@ public sealed record ModelField(string Name, PropertyInfo Property, ValueShape S
 }
 
 /// <summary>
-/// The YAML fields of the model records, found by reflection the way the loader binds them: the key is the
+/// The YAML fields of the model records, read from the properties the loader binds (<see cref="ModelTypes"/>): the key is the
 /// camelCase property name unless <see cref="YamlFieldAttribute"/> gives another.
 /// </summary>
 public static class ModelFields
@@ -107,7 +108,8 @@ public static class ModelFields
     private static List<ModelField> Build(Type type)
     {
         var fields = new List<ModelField>();
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        // The loader's own list of the record's properties (a model type the loader does not know has no fields).
+        foreach (var property in ModelTypes.Record(type)?.Properties ?? [])
         {
             if (property.SetMethod is not { IsPublic: true } || property.GetIndexParameters().Length > 0 ||
                 (property.DeclaringType == typeof(Resource) &&

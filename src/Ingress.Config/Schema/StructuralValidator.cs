@@ -261,22 +261,9 @@ public static class StructuralValidator
             Location = resource.LocationOf(path),
         });
 
-        private static IDictionary ToDictionary(object map)
-        {
-            if (map is IDictionary dictionary)
-            {
-                return dictionary;
-            }
-
-            var copy = new SortedDictionary<string, object?>(StringComparer.Ordinal);
-            foreach (var entry in (IEnumerable)map)
-            {
-                var type = entry.GetType();
-                copy[(string)type.GetProperty("Key")!.GetValue(entry)!] = type.GetProperty("Value")!.GetValue(entry);
-            }
-
-            return copy;
-        }
+        // Every map of the model is a dictionary: the loader builds ReadOnlyDictionary, the defaults are empty ones.
+        private static IDictionary ToDictionary(object map) => map as IDictionary ??
+            throw new InvalidOperationException($"a model map is not a dictionary: {map.GetType()}");
 
         private static string TypeName(ValueShape shape) => shape.Kind switch
         {

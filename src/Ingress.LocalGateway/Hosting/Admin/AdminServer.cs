@@ -45,11 +45,12 @@ public sealed class AdminServer : IAsyncDisposable
         });
         var app = builder.Build();
         app.UseRouting();
-        app.MapGet("/ready", () => snapshots.HasConfig && listeners.AllBound
+        // RequestDelegate handlers (not minimal-API delegates, which bind parameters by reflection): the native build.
+        app.MapGet("/ready", context => (snapshots.HasConfig && listeners.AllBound
             ? Results.Text("LIVE\n", "text/plain", statusCode: StatusCodes.Status200OK)
-            : Results.Text("PRE_INITIALIZING\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/config_dump", () => Results.Text(ConfigDump.ToJson(snapshots.Current), "application/json"));
-        app.MapGet("/stats/prometheus", () => Results.Text(metrics.Render(), "text/plain; version=0.0.4"));
+            : Results.Text("PRE_INITIALIZING\n", "text/plain", statusCode: StatusCodes.Status503ServiceUnavailable)).ExecuteAsync(context));
+        app.MapGet("/config_dump", context => Results.Text(ConfigDump.ToJson(snapshots.Current), "application/json").ExecuteAsync(context));
+        app.MapGet("/stats/prometheus", context => Results.Text(metrics.Render(), "text/plain; version=0.0.4").ExecuteAsync(context));
         try
         {
             await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot;
+using Ingress.LocalGateway.Snapshot.Tracing;
 
 namespace Ingress.LocalGateway.Hosting.Admin;
 
@@ -11,62 +14,74 @@ namespace Ingress.LocalGateway.Hosting.Admin;
 /// </summary>
 public static class ConfigDump
 {
-    private static readonly JsonSerializerOptions Options = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>The dump as an object tree.</summary>
-    public static object Build(GatewaySnapshot snapshot) => new
+    /// <summary>The dump as a JSON tree (built node by node: no reflection, so it works in the native build).</summary>
+    public static JsonObject Build(GatewaySnapshot snapshot) => new()
     {
-        snapshot.Version,
-        LoadedAt = snapshot.LoadedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        Listeners = snapshot.Listeners.Values.OrderBy(l => l.Port).Select(l => new
+        ["version"] = snapshot.Version,
+        ["loadedAt"] = snapshot.LoadedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["listeners"] = Array(snapshot.Listeners.Values.OrderBy(l => l.Port), l => new JsonObject
         {
-            l.Port,
-            Address = l.Address.ToString(),
-            Protocol = l.Protocol.ToString().ToUpperInvariant(),
-            RouteConfig = l.HttpRoutes is null ? null : Table(l.HttpRoutes),
-            Servers = l.TlsServers.Select(s => new
+            ["port"] = l.Port,
+            ["address"] = l.Address.ToString(),
+            ["protocol"] = l.Protocol.ToString().ToUpperInvariant(),
+            ["routeConfig"] = l.HttpRoutes is null ? null : Table(l.HttpRoutes),
+            ["servers"] = Array(l.TlsServers, s => new JsonObject
             {
-                s.Hosts,
-                s.Source,
-                Tls = new { s.Tls.Mode, Credential = s.Tls.CredentialSource, Certificate = s.Tls.CertificateSummary, s.Tls.Failure },
-                RouteConfig = Table(s.Routes),
+                ["hosts"] = Array(s.Hosts, h => JsonValue.Create(h)),
+                ["source"] = s.Source,
+                ["tls"] = new JsonObject
+                {
+                    ["mode"] = s.Tls.Mode,
+                    ["credential"] = s.Tls.CredentialSource,
+                    ["certificate"] = s.Tls.CertificateSummary,
+                    ["failure"] = s.Tls.Failure,
+                },
+                ["routeConfig"] = Table(s.Routes),
             }),
         }),
-        Clusters = snapshot.Clusters.Values.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => new
+        ["clusters"] = Array(snapshot.Clusters.Values.OrderBy(c => c.Name, StringComparer.Ordinal), c => new JsonObject
         {
-            c.Name,
-            c.Host,
-            c.Port,
-            c.Subset,
-            Endpoints = c.Endpoints.Select(e => new { Address = e.Prefix, e.Labels }),
+            ["name"] = c.Name,
+            ["host"] = c.Host,
+            ["port"] = c.Port,
+            ["subset"] = c.Subset,
+            ["endpoints"] = Array(c.Endpoints, e => new JsonObject
+            {
+                ["address"] = e.Prefix,
+                ["labels"] = new JsonObject(e.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value)))),
+            }),
         }),
-        SamplingPercentage = snapshot.SamplingPercentage,
-        Tracing = snapshot.Tracing,
-        Diagnostics = snapshot.Diagnostics.Select(d => d.ToString()),
+        ["samplingPercentage"] = snapshot.SamplingPercentage,
+        ["tracing"] = JsonSerializer.SerializeToNode(snapshot.Tracing, ConfigDumpJson.Default.TracingPolicy),
+        ["diagnostics"] = Array(snapshot.Diagnostics, d => JsonValue.Create(d.ToString())),
     };
 
     /// <summary>The dump as indented JSON.</summary>
-    public static string ToJson(GatewaySnapshot snapshot) => JsonSerializer.Serialize(Build(snapshot), Options);
+    public static string ToJson(GatewaySnapshot snapshot) => Build(snapshot).ToJsonString(Indented);
 
-    private static object Table(RouteTable table) => new
+    private static JsonArray Array<T>(IEnumerable<T> items, Func<T, JsonNode?> node) => new(items.Select(node).ToArray());
+
+    private static JsonObject Table(RouteTable table) => new()
     {
-        table.Name,
-        VirtualHosts = table.VirtualHosts.Select(v => new
+        ["name"] = table.Name,
+        ["virtualHosts"] = Array(table.VirtualHosts, v => new JsonObject
         {
-            v.Domain,
-            v.RequireTls,
-            Routes = v.Routes.Select(Route),
+            ["domain"] = v.Domain,
+            ["requireTls"] = v.RequireTls,
+            ["routes"] = Array(v.Routes, Route),
         }),
     };
 
-    private static object Route(RouteEntry route) => new
+    private static JsonObject Route(RouteEntry route) => new()
     {
-        route.Name,
-        Match = Describe(route.Match),
-        Action = DescribeAction(route),
-        route.Operation,
-        route.Source,
-        Timeout = route.Policies.Timeout?.ToString(),
+        ["name"] = route.Name,
+        ["match"] = Describe(route.Match),
+        ["action"] = DescribeAction(route),
+        ["operation"] = route.Operation,
+        ["source"] = route.Source,
+        ["timeout"] = route.Policies.Timeout?.ToString(),
     };
 
     /// <summary>A route's match in one line (<c>prefix:/api headers[x-user=exact:a]</c>).</summary>
@@ -223,3 +238,8 @@ public static class ConfigDump
         }
     }
 }
+
+/// <summary>The dump's typed parts, serialized by generated code (camelCase, as the rest of the dump).</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(TracingPolicy))]
+internal sealed partial class ConfigDumpJson : JsonSerializerContext;
