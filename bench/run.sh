@@ -306,6 +306,8 @@ free_port; GW_ADMIN=$PORT_OUT
 free_port; NGINX_PORT=$PORT_OUT
 free_port; HAPROXY_PORT=$PORT_OUT
 free_port; YARP_PORT=$PORT_OUT
+free_port; GW2_PORT=$PORT_OUT
+free_port; GW2_ADMIN=$PORT_OUT
 
 start_bg backend "$WORK/backend.log" "$BENCH" backend --port "$BACKEND_PORT" --size 1024
 BACKEND_PID=$BG_PID
@@ -321,6 +323,12 @@ GW_PID=$BG_PID
 if ! wait_http "http://127.0.0.1:$GW_ADMIN/ready" 60; then
   say "the gateway did not become ready; its output:"; tail -30 "$WORK/gateway.log"; exit 1
 fi
+# The same gateway with YARP's HttpClient on every cluster instead of the dedicated HTTP/1.1 client (issue 16).
+GW2_ARGS=(gateway -f "$WORK/gw" --listen "443=127.0.0.1:$GW2_PORT" --endpoint "$SVC_HOST:80=http://127.0.0.1:$BACKEND_PORT"
+          --admin "127.0.0.1:$GW2_ADMIN" --access-log off)
+start_bg gateway-yarp "$WORK/gateway-yarp.log" env INGRESS_UPSTREAM_HTTP1=yarp "$INGRESS" "${GW2_ARGS[@]}"
+GW2_PID=$BG_PID
+wait_http "http://127.0.0.1:$GW2_ADMIN/ready" 60 || { tail -30 "$WORK/gateway-yarp.log"; exit 1; }
 
 # nginx: TLS termination, /test/hello exact with a rewrite, keep-alive upstream pool, no access log (as ours).
 cat > "$WORK/nginx/nginx.conf" <<EOF
@@ -403,8 +411,8 @@ HAPROXY_PID=$BG_PID
 start_bg yarp "$WORK/yarp.log" "$BENCH" yarp --port "$YARP_PORT" --backend "http://127.0.0.1:$BACKEND_PORT" --cert "$WORK/tls.crt" --key "$WORK/tls.key"
 YARP_PID=$BG_PID
 
-for c in gateway nginx haproxy yarp; do
-  port_var="${c^^}_PORT"; [ "$c" = gateway ] && port_var=GW_PORT
+for c in gateway gateway-yarp nginx haproxy yarp; do
+  port_var="${c^^}_PORT"; [ "$c" = gateway ] && port_var=GW_PORT; [ "$c" = gateway-yarp ] && port_var=GW2_PORT
   wait_http "https://$HOST:${!port_var}/test/hello" 60 || { say "$c does not answer /test/hello"; exit 1; }
 done
 cp "$WORK/nginx/nginx.conf" "$OUT/nginx.conf"; cp "$WORK/haproxy.cfg" "$OUT/haproxy.cfg"; cp "$WORK/gw/config.yaml" "$OUT/istio-gateway.yaml"
@@ -415,13 +423,14 @@ url_for() { # url_for CONTENDER [PATH]
   local path="${2:-/test/hello}"
   case "$1" in
     gateway) echo "https://$HOST:$GW_PORT$path" ;;
+    gateway-yarp) echo "https://$HOST:$GW2_PORT$path" ;;
     nginx) echo "https://$HOST:$NGINX_PORT$path" ;;
     haproxy) echo "https://$HOST:$HAPROXY_PORT$path" ;;
     yarp) echo "https://$HOST:$YARP_PORT$path" ;;
     direct) echo "http://127.0.0.1:$BACKEND_PORT/hello" ;;
   esac
 }
-pid_for() { case "$1" in gateway) echo "$GW_PID" ;; nginx) echo "$NGINX_PID" ;; haproxy) echo "$HAPROXY_PID" ;; yarp) echo "$YARP_PID" ;; direct) echo "$BACKEND_PID" ;; esac; }
+pid_for() { case "$1" in gateway) echo "$GW_PID" ;; gateway-yarp) echo "$GW2_PID" ;; nginx) echo "$NGINX_PID" ;; haproxy) echo "$HAPROXY_PID" ;; yarp) echo "$YARP_PID" ;; direct) echo "$BACKEND_PID" ;; esac; }
 
 # run_wrk SECTION CONTENDER ROUND URL CONNECTIONS DURATION [EXTRA...] -> records rps, p50, p99, errors
 run_wrk() {
@@ -477,16 +486,18 @@ if has sat; then
   say "== saturation: HTTP/1.1 keep-alive (wrk -t2 -c64) and HTTP/2 (h2load -t2 -c32 -m10), ${DUR}s each, $ROUNDS rounds"
   record meta load - load_at_sat "$(cut -d' ' -f1 /proc/loadavg)"
   # the two .NET contenders at once (each gets JIT-compiled and tiered up; neither is measured here)
-  say "warm-up ${WARMUP}s on our gateway and plain YARP together"
+  say "warm-up ${WARMUP}s on our gateway (both upstream clients) and plain YARP together"
   timeout $((WARMUP + 30)) wrk -t1 -c32 -d"${WARMUP}s" "$(url_for yarp)" > /dev/null 2>&1 &
   yarp_warm=$!
+  timeout $((WARMUP + 30)) wrk -t1 -c32 -d"${WARMUP}s" "$(url_for gateway-yarp)" > /dev/null 2>&1 &
+  gw2_warm=$!
   warm "$(url_for gateway)" "$WARMUP" 32
-  wait "$yarp_warm"
+  wait "$yarp_warm" "$gw2_warm"
   # HTTP/2 runs other code (Kestrel's HTTP/2 stack): warm it too, shorter.
-  for c in gateway yarp; do timeout 60 h2load -t2 -c32 -m10 -D $((WARMUP / 3)) "$(url_for "$c")" > /dev/null 2>&1; done
+  for c in gateway gateway-yarp yarp; do timeout 60 h2load -t2 -c32 -m10 -D $((WARMUP / 3)) "$(url_for "$c")" > /dev/null 2>&1; done
   warm "$(url_for nginx)" 5; warm "$(url_for haproxy)" 5
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round gateway nginx haproxy yarp); do
+    for c in $(order_for_round gateway gateway-yarp nginx haproxy yarp); do
       run_wrk sat "$c" "$ROUND" "$(url_for "$c")" 64 "$DUR"
       run_h2load sat "$c" "$ROUND" "$(url_for "$c")" "$DUR"
     done
@@ -544,9 +555,9 @@ if has rate; then
   # hey takes the TLS server name from its Host header (-host); without it, it sends "host:port" as SNI, which an
   # SNI-strict listener (ours, like Envoy's) refuses.
   say "== fixed rate: 1,000 req/s (hey -c 16 -q 62.5), 1 KB, HTTP/1.1 keep-alive, ${RATE_DUR}s each, $ROUNDS rounds"
-  [ "$MODE" = quick ] || warm "$(url_for gateway)" 10
+  [ "$MODE" = quick ] || { warm "$(url_for gateway)" 10; warm "$(url_for gateway-yarp)" 10; }
   for ((ROUND = 1; ROUND <= ROUNDS; ROUND++)); do
-    for c in $(order_for_round direct gateway nginx haproxy yarp); do
+    for c in $(order_for_round direct gateway gateway-yarp nginx haproxy yarp); do
       file="$OUT/raw/rate-$c-r$ROUND-hey.txt"; mkdir -p "$OUT/raw"
       pid=$(pid_for "$c"); before=$(cpu_ticks "$pid"); before_backend=$(cpu_ticks "$BACKEND_PID")
       timeout $((RATE_DUR + 30)) hey -z "${RATE_DUR}s" -c 16 -q 62.5 -disable-compression $([ "$c" = direct ] || echo "-host $HOST") "$(url_for "$c")" > "$file" 2>&1

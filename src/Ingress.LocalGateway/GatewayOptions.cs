@@ -72,11 +72,41 @@ public sealed record GatewayOptions
     /// <summary>How long SIGTERM waits for requests in flight before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Which client carries requests to plain-text HTTP/1.1 upstreams: the dedicated HTTP/1.1 client (the default) or
+    /// YARP's HttpClient, which TLS and mesh-mTLS upstreams and upgrades always use. The environment variable
+    /// <c>INGRESS_UPSTREAM_HTTP1=yarp</c> sets the default (the test suite's second pass runs with it).
+    /// </summary>
+    public UpstreamHttp1Client UpstreamHttp1 { get; init; } = UpstreamHttp1ClientDefault.Value;
+
     /// <summary>Where a Gateway port listens: the override, else 127.0.0.1:P+8000 below 1024, else 127.0.0.1:P.</summary>
     public IPEndPoint ListenAddressFor(int gatewayPort) =>
         ListenOverrides.TryGetValue(gatewayPort, out var address)
             ? address
             : new IPEndPoint(IPAddress.Loopback, gatewayPort < 1024 ? gatewayPort + 8000 : gatewayPort);
+}
+
+/// <summary>The clients that can carry requests to a plain-text HTTP/1.1 upstream.</summary>
+public enum UpstreamHttp1Client
+{
+    /// <summary>The dedicated HTTP/1.1 client (<c>Runtime/Upstreams/Http1</c>).</summary>
+    Dedicated,
+
+    /// <summary>YARP's forwarder on SocketsHttpHandler, as for every other upstream.</summary>
+    Yarp,
+}
+
+/// <summary>The default of <see cref="GatewayOptions.UpstreamHttp1"/>, from <c>INGRESS_UPSTREAM_HTTP1</c>.</summary>
+public static class UpstreamHttp1ClientDefault
+{
+    /// <summary>The environment variable that makes YARP the default (<c>yarp</c>).</summary>
+    public const string Variable = "INGRESS_UPSTREAM_HTTP1";
+
+    /// <summary><see cref="UpstreamHttp1Client.Yarp"/> when the variable says <c>yarp</c>, else the dedicated client.</summary>
+    public static UpstreamHttp1Client Value =>
+        string.Equals(Environment.GetEnvironmentVariable(Variable), "yarp", StringComparison.OrdinalIgnoreCase)
+            ? UpstreamHttp1Client.Yarp
+            : UpstreamHttp1Client.Dedicated;
 }
 
 /// <summary>The access log encodings Istio offers, plus off.</summary>

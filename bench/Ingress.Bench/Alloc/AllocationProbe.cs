@@ -161,13 +161,15 @@ public static class AllocationProbe
     {
         var context = new BuildLoadContext(Path.GetFullPath(dir));
         var assembly = context.LoadFromAssemblyPath(Path.Combine(Path.GetFullPath(dir), "Ingress.LocalGateway.dll"));
-        Type T(string name) => assembly.GetType(name, throwOnError: true)!;
+        // By simple name: the gateway's folders and namespaces move (issue 13's layers); its type names stay.
+        var types = assembly.GetTypes().Where(t => !t.IsNested).ToLookup(t => t.Name);
+        Type T(string name) => types[name].SingleOrDefault() ?? throw new InvalidOperationException($"{dir}: no single type named {name}");
 
-        var options = Activator.CreateInstance(T("Ingress.LocalGateway.GatewayOptions"))!;
+        var options = Activator.CreateInstance(T("GatewayOptions"))!;
         void Set(string property, object? value) => options.GetType().GetProperty(property)!.SetValue(options, value);
         Set("ListenOverrides", new Dictionary<int, IPEndPoint> { [80] = new(IPAddress.Loopback, 0) });
         Set("Admin", null);
-        Set("AccessLog", Enum.Parse(T("Ingress.LocalGateway.AccessLogFormat"), "Off"));
+        Set("AccessLog", Enum.Parse(T("AccessLogFormat"), "Off"));
         var parse = T("EndpointParser").GetMethod("Parse")!;
         var parseArgs = new object?[] { $"{Service}:80=http://127.0.0.1:{backendPort}", null };
         var endpoint = parse.Invoke(null, parseArgs)!;
@@ -176,7 +178,7 @@ public static class AllocationProbe
         Set("Endpoints", endpoints);
 
         var source = Activator.CreateInstance(T("FileConfigSource"), new List<string> { configDir }, "default", null)!;
-        var hostType = T("Ingress.LocalGateway.LocalGatewayHost");
+        var hostType = T("LocalGatewayHost");
         var host = Activator.CreateInstance(hostType, options, source, NullLoggerFactory.Instance, null)!;
         var start = (Task)hostType.GetMethod("StartAsync")!.Invoke(host, [CancellationToken.None])!;
         await start;
@@ -191,6 +193,8 @@ public static class AllocationProbe
     }
 
     /// <summary>Resolves a build's own assemblies from its folder; the .NET and ASP.NET Core framework stays shared.</summary>
+    // The bench references OpenTelemetry as the gateway does, so the process already runs the System.Diagnostics.
+    // DiagnosticSource the gateway needs (newer than the framework's) and every build shares it with System.Net.Http.
     private sealed class BuildLoadContext(string dir) : AssemblyLoadContext("gateway " + dir)
     {
         private static readonly HashSet<string> Framework = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!)

@@ -11,8 +11,8 @@ namespace Ingress.Bench.Report;
 public static class ReportWriter
 {
     private static readonly string[] Severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
-    private static readonly string[] SaturationRows = ["gateway", "nginx", "haproxy", "yarp", "direct"];
-    private static readonly string[] RateRows = ["direct", "gateway", "nginx", "haproxy", "yarp"];
+    private static readonly string[] SaturationRows = ["gateway", "gateway-yarp", "nginx", "haproxy", "yarp", "direct"];
+    private static readonly string[] RateRows = ["direct", "gateway", "gateway-yarp", "nginx", "haproxy", "yarp"];
     private static readonly string[] NativePhases = ["analyze", "startup", "rate", "sat", "service", "end"];
 
     /// <summary>Entry point of the <c>report</c> verb: prints markdown.</summary>
@@ -320,6 +320,7 @@ public static class ReportWriter
     private static string Label(string contender) => contender switch
     {
         "gateway" => "**our gateway** (`ingress gateway`)",
+        "gateway-yarp" => "our gateway with YARP's HttpClient upstream (`INGRESS_UPSTREAM_HTTP1=yarp`)",
         "nginx" => "nginx",
         "haproxy" => "HAProxy",
         "yarp" => "plain YARP (Kestrel TLS + forwarder, one route, nothing else)",

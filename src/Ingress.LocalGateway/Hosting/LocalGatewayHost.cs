@@ -50,7 +50,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable, IReloadTarget<S
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<LocalGatewayHost>();
         _mesh = options.MeshCaDirectory is null ? null : new MeshIdentity(options.MeshCaDirectory, options.MeshIdentity);
-        _clients = new UpstreamClientPool(mesh: _mesh);
+        _clients = new UpstreamClientPool(mesh: _mesh, dedicatedHttp1: options.UpstreamHttp1 == UpstreamHttp1Client.Dedicated);
         _compiler = new GatewayCompiler(options);
         _config = new ReloadableConfig<ServingSnapshot>(source, this, options.ReloadDebounce, _logger, "gateway");
         Metrics = new IstioMetrics(options.Namespace, options.Labels);

@@ -9,12 +9,13 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Ingress.LocalGateway.Runtime.Forwarding;
 
 /// <summary>
-/// Forwards a routed request with YARP's <see cref="IHttpForwarder"/> as Envoy's router does: picks the weighted
+/// Forwards a routed request as Envoy's router does, with the dedicated HTTP/1.1 client for plain-text clusters
+/// (<c>ForwardingStage.Http1.cs</c>) and YARP's <see cref="IHttpForwarder"/> for the rest: picks the weighted
 /// destination, applies the route's header operations, rewrites and authority, sends the mirrors, then tries the
 /// upstream under the route's retry policy (another endpoint each retry when one exists, per-try and route timeouts,
 /// jittered back-off), and turns upstream failures into Envoy's local replies (503 NC/UH/UF/UC, 504 UT, URX).
 /// </summary>
-public sealed class ForwardingStage : IRequestStage
+public sealed partial class ForwardingStage : IRequestStage
 {
     private static readonly ForwarderRequestConfig RequestConfig = new()
     {
@@ -133,7 +134,7 @@ public sealed class ForwardingStage : IRequestStage
     }
 
     /// <summary>The attempts of one request: the first, then each retry the policy allows.</summary>
-    private sealed class AttemptLoop(ForwardingStage stage, GatewayRequest request, ClusterRuntime cluster, RetryPolicy? retry,
+    private sealed partial class AttemptLoop(ForwardingStage stage, GatewayRequest request, ClusterRuntime cluster, RetryPolicy? retry,
         ReplayableBody body, CancellationTokenSource? routeTimeout)
     {
         // The endpoints of the attempts before this one, made only when a retry happens.
@@ -185,8 +186,12 @@ public sealed class ForwardingStage : IRequestStage
 
                     using var perTry = retry?.PerTryTimeout is { } perTryTimeout ? new CancellationTokenSource(perTryTimeout) : null;
                     using var linked = Link(routeTimeout, perTry);
-                    var error = await stage._forwarder.SendAsync(http, endpoint.Prefix, cluster.Client, RequestConfig,
-                        GatewayTransformer.Instance, linked?.Token ?? CancellationToken.None).ConfigureAwait(false);
+                    // A plain-text cluster's requests take the dedicated HTTP/1.1 client (chosen when the cluster was
+                    // compiled); upgrades and everything else go through YARP.
+                    var error = cluster.Http1PoolFor(endpoint) is { } pool && CanUseHttp1Client(http)
+                        ? await SendWithHttp1ClientAsync(pool, linked?.Token).ConfigureAwait(false)
+                        : await stage._forwarder.SendAsync(http, endpoint.Prefix, cluster.Client, RequestConfig,
+                            GatewayTransformer.Instance, linked?.Token ?? CancellationToken.None).ConfigureAwait(false);
                     ReportToOutlierDetection(endpoint, error, perTry);
                     request.RetryPolicy = null;
                     if (error == ForwarderError.None)

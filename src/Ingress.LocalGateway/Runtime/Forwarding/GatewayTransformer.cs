@@ -41,27 +41,10 @@ public sealed class GatewayTransformer : HttpTransformer
         CancellationToken cancellationToken)
     {
         var request = httpContext.Features.Get<GatewayRequest>()!;
-        if (proxyResponse is not null && request.RetryPolicy is { } retry && IsRetriable(retry, proxyResponse))
+        if (proxyResponse is not null && request.RetryPolicy is { } retry && IsRetriable(retry, proxyResponse) && TakeRetry(request))
         {
-            if (request.RetriesLeft)
-            {
-                // A retry needs a slot of the cluster's retry budget (maxRetries); without one Envoy passes the
-                // response on and flags the overflow (UO).
-                if (request.Upstream?.TryAcquireRetry() is { } slot)
-                {
-                    request.Trace?.OnUpstreamResponse(proxyResponse);
-                    // Envoy's router drops a retriable response and tries again; nothing of it goes downstream.
-                    request.PendingRetry = slot;
-                    request.RetryableResponse = true;
-                    return false;
-                }
-
-                request.AddResponseFlag("UO");
-            }
-            else
-            {
-                request.AddResponseFlag("URX");
-            }
+            request.Trace?.OnUpstreamResponse(proxyResponse);
+            return false;
         }
 
         var copy = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken).ConfigureAwait(false);
@@ -71,27 +54,80 @@ public sealed class GatewayTransformer : HttpTransformer
         }
 
         request.Trace?.OnUpstreamResponse(proxyResponse);
+        FinishResponse(request);
+        return copy;
+    }
+
+    /// <summary>
+    /// A retriable response: true when it is dropped for a retry (the retry slot it took is in
+    /// <see cref="GatewayRequest.PendingRetry"/>); false when it is passed on, flagged URX (no retry left) or UO (the
+    /// cluster's retry budget is spent).
+    /// </summary>
+    internal static bool TakeRetry(GatewayRequest request)
+    {
+        if (request.RetriesLeft)
+        {
+            // A retry needs a slot of the cluster's retry budget (maxRetries); without one Envoy passes the
+            // response on and flags the overflow (UO).
+            if (request.Upstream?.TryAcquireRetry() is { } slot)
+            {
+                // Envoy's router drops a retriable response and tries again; nothing of it goes downstream.
+                request.PendingRetry = slot;
+                request.RetryableResponse = true;
+                return true;
+            }
+
+            request.AddResponseFlag("UO");
+        }
+        else
+        {
+            request.AddResponseFlag("URX");
+        }
+
+        return false;
+    }
+
+    /// <summary>What Envoy's router adds to a response passed on from the upstream (server, service time, route headers).</summary>
+    internal static void FinishResponse(GatewayRequest request)
+    {
         var elapsed = (long)Stopwatch.GetElapsedTime(request.UpstreamStartTimestamp).TotalMilliseconds;
         request.UpstreamServiceTimeMs = elapsed;
         request.ResponseDetails = "via_upstream";
-        var headers = httpContext.Response.Headers;
+        var headers = request.Http.Response.Headers;
         headers.Server = LocalReply.ServerHeader;
         headers["x-envoy-upstream-service-time"] = elapsed.ToString(CultureInfo.InvariantCulture);
         LocalReply.ApplyRouteResponseHeaders(request);
-        return copy;
     }
 
     // Envoy's wouldRetryFromHeaders: never when the upstream says it is overloaded or rate limited.
     private static bool IsRetriable(RetryPolicy retry, HttpResponseMessage response)
     {
         var headers = response.Headers;
-        if (headers.Contains("x-envoy-overloaded") || headers.Contains("x-envoy-ratelimited"))
+        var grpcStatus = headers.TryGetValues("grpc-status", out var values) ? values.FirstOrDefault() : null;
+        return IsRetriable(retry, (int)response.StatusCode, headers.Contains("x-envoy-overloaded") || headers.Contains("x-envoy-ratelimited"), grpcStatus);
+    }
+
+    /// <summary>Envoy's wouldRetryFromHeaders: the policy's statuses, never when the upstream says it is overloaded or rate limited.</summary>
+    internal static bool IsRetriable(RetryPolicy retry, int status, bool overloadedOrRateLimited, string? grpcStatus) =>
+        !overloadedOrRateLimited && retry.RetriesStatus(status, grpcStatus);
+
+    /// <summary>Whether <paramref name="name"/> is named by the request's <c>Connection</c> header (so it is hop-by-hop).</summary>
+    internal static bool IsConnectionNominated(Microsoft.Extensions.Primitives.StringValues connection, string name)
+    {
+        foreach (var value in connection)
         {
-            return false;
+            foreach (var range in (value ?? "").AsSpan().Split(','))
+            {
+                var token = (value ?? "").AsSpan()[range].Trim();
+                if (token.Equals(name, StringComparison.OrdinalIgnoreCase)
+                    && !token.Equals("close", StringComparison.OrdinalIgnoreCase) && !token.Equals("keep-alive", StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
         }
 
-        var grpcStatus = headers.TryGetValues("grpc-status", out var values) ? values.FirstOrDefault() : null;
-        return retry.RetriesStatus((int)response.StatusCode, grpcStatus);
+        return false;
     }
 
     private static void RemoveConnectionNominated(IHeaderDictionary incoming, HttpRequestMessage proxyRequest)

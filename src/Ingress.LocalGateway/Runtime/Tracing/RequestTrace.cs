@@ -38,6 +38,27 @@ public sealed class RequestTrace
     /// </summary>
     public void StartUpstreamAttempt(GatewayRequest request, HttpRequestMessage upstreamRequest)
     {
+        if (!StartUpstreamAttempt(request))
+        {
+            return;
+        }
+
+        var headers = upstreamRequest.Headers;
+        foreach (var name in IncomingContextHeaders)
+        {
+            headers.Remove(name);
+        }
+
+        WriteContext(headers, static (h, name, value) => h.TryAddWithoutValidation(name, value));
+    }
+
+    /// <summary>
+    /// Starts the span of an upstream attempt (ending the previous attempt's); true when the upstream request is to
+    /// carry its context: the caller leaves out the incoming context headers (<see cref="IsContextHeader"/>) and
+    /// writes <see cref="WriteContext{TState}"/>'s instead.
+    /// </summary>
+    public bool StartUpstreamAttempt(GatewayRequest request)
+    {
         EndUpstream(request);
         var cluster = request.Destination?.Cluster?.Name ?? "";
         GatewaySampler.Next(Server.Recorded);
@@ -49,41 +70,43 @@ public sealed class RequestTrace
             upstream.SetTag("retry.count", (request.Attempt - 1).ToString(CultureInfo.InvariantCulture));
         }
 
-        if (request.Snapshot.Tracing.DisableContextPropagation)
-        {
-            return;
-        }
+        return !request.Snapshot.Tracing.DisableContextPropagation;
+    }
 
-        var headers = upstreamRequest.Headers;
-        foreach (var name in IncomingContextHeaders)
-        {
-            headers.Remove(name);
-        }
+    /// <summary>Whether a request header is one of the trace context headers an upstream attempt replaces.</summary>
+    public static bool IsContextHeader(string name) =>
+        Array.Exists(IncomingContextHeaders, header => header.Equals(name, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The attempt's trace context headers (B3 and W3C), given to <paramref name="add"/> one by one.</summary>
+    public void WriteContext<TState>(TState state, Action<TState, string, string> add)
+    {
         var span = _upstream ?? Server;
         var traceId = span.TraceId.ToHexString();
         var sampled = span.Recorded;
         // A 64-bit B3 trace id stays 64-bit in the B3 headers, as Envoy keeps trace_id_high at zero.
-        headers.TryAddWithoutValidation("x-b3-traceid", traceId.StartsWith("0000000000000000", StringComparison.Ordinal) ? traceId[16..] : traceId);
-        headers.TryAddWithoutValidation("x-b3-spanid", span.SpanId.ToHexString());
+        add(state, "x-b3-traceid", traceId.StartsWith("0000000000000000", StringComparison.Ordinal) ? traceId[16..] : traceId);
+        add(state, "x-b3-spanid", span.SpanId.ToHexString());
         if (_upstream is not null)
         {
-            headers.TryAddWithoutValidation("x-b3-parentspanid", Server.SpanId.ToHexString());
+            add(state, "x-b3-parentspanid", Server.SpanId.ToHexString());
         }
         else if (Server.ParentSpanId != default)
         {
-            headers.TryAddWithoutValidation("x-b3-parentspanid", Server.ParentSpanId.ToHexString());
+            add(state, "x-b3-parentspanid", Server.ParentSpanId.ToHexString());
         }
 
-        headers.TryAddWithoutValidation("x-b3-sampled", sampled ? "1" : "0");
-        headers.TryAddWithoutValidation("traceparent", $"00-{traceId}-{span.SpanId.ToHexString()}-{(sampled ? "01" : "00")}");
+        add(state, "x-b3-sampled", sampled ? "1" : "0");
+        add(state, "traceparent", $"00-{traceId}-{span.SpanId.ToHexString()}-{(sampled ? "01" : "00")}");
     }
 
     /// <summary>Notes the upstream's answer for the attempt's span.</summary>
-    public void OnUpstreamResponse(HttpResponseMessage response)
+    public void OnUpstreamResponse(HttpResponseMessage response) => OnUpstreamResponse((int)response.StatusCode, response.Version);
+
+    /// <summary>Notes the upstream's answer for the attempt's span.</summary>
+    public void OnUpstreamResponse(int status, Version version)
     {
-        _upstreamStatus = (int)response.StatusCode;
-        _upstreamProtocol = "HTTP/" + response.Version.ToString(2);
+        _upstreamStatus = status;
+        _upstreamProtocol = version.Major == 1 && version.Minor == 1 ? "HTTP/1.1" : "HTTP/" + version.ToString(2);
     }
 
     /// <summary>Ends the spans with the request's outcome.</summary>

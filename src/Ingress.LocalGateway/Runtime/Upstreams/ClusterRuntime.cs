@@ -1,4 +1,5 @@
 using System.Buffers;
+using Ingress.LocalGateway.Runtime.Upstreams.Http1;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway.Runtime.Upstreams;
@@ -20,7 +21,14 @@ public sealed class ClusterRuntime : IDisposable
     private int _retired;
     private int _disposed;
 
-    public ClusterRuntime(Cluster cluster, HttpMessageInvoker client, TimeProvider time, Func<int, int>? random = null)
+    private readonly Http1ConnectionPool[]? _http1;
+
+    /// <summary>
+    /// A cluster's running state; with <paramref name="http1"/> each endpoint also gets a pool of the dedicated
+    /// HTTP/1.1 client (plain-text clusters), which the forwarding stage then uses instead of <paramref name="client"/>.
+    /// </summary>
+    public ClusterRuntime(Cluster cluster, HttpMessageInvoker client, TimeProvider time, Func<int, int>? random = null,
+        Http1UpstreamOptions? http1 = null)
     {
         Cluster = cluster;
         _endpoints = [.. cluster.Endpoints];
@@ -30,6 +38,28 @@ public sealed class ClusterRuntime : IDisposable
         Outlier = cluster.Policy.Outlier is { } outlier ? new OutlierDetector(outlier, _endpoints.Length, time) : null;
         Limiter = new ConnectionPoolLimiter(cluster.Policy.Limits);
         Key = cluster.StateKey;
+        if (http1 is not null)
+        {
+            _http1 = [.. _endpoints.Select(e => new Http1ConnectionPool(
+                System.Net.IPAddress.TryParse(e.Address.Host.Trim('[', ']'), out var ip)
+                    ? new System.Net.IPEndPoint(ip, e.Address.Port)
+                    : new System.Net.DnsEndPoint(e.Address.Host, e.Address.Port), http1, time))];
+        }
+    }
+
+    /// <summary>Whether the cluster's requests go through the dedicated HTTP/1.1 client.</summary>
+    public bool UsesHttp1Client => _http1 is not null;
+
+    /// <summary>The dedicated HTTP/1.1 client's pool for one of the cluster's endpoints, or null when the cluster uses YARP's client.</summary>
+    public Http1ConnectionPool? Http1PoolFor(EndpointDefinition endpoint)
+    {
+        if (_http1 is null)
+        {
+            return null;
+        }
+
+        var index = IndexOf(endpoint);
+        return index >= 0 ? _http1[index] : null;
     }
 
     /// <summary>The compiled cluster it was built for (the first snapshot's; later ones have the same key).</summary>
@@ -204,6 +234,10 @@ public sealed class ClusterRuntime : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             Client.Dispose();
+            foreach (var pool in _http1 ?? [])
+            {
+                pool.Dispose();
+            }
         }
     }
 

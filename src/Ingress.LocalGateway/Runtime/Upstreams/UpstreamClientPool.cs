@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using Ingress.LocalGateway.Runtime.Upstreams.Http1;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 
@@ -23,16 +24,20 @@ public sealed class UpstreamClientPool : IDisposable
     private readonly IUpstreamTlsProvider _tls;
     private readonly TimeProvider _time;
     private readonly MeshIdentity? _mesh;
+    private readonly bool _dedicatedHttp1;
 
     /// <summary>
     /// A pool; <paramref name="tls"/> makes the SIMPLE/MUTUAL client options (<see cref="StandardUpstreamTlsProvider"/>
-    /// unless given); <paramref name="mesh"/> is the proxy's identity for clusters reached with Istio mutual TLS.
+    /// unless given); <paramref name="mesh"/> is the proxy's identity for clusters reached with Istio mutual TLS. With
+    /// <paramref name="dedicatedHttp1"/> a cluster whose endpoints are all plain-text <c>http://</c> (no TLS policy, no
+    /// mesh mTLS) also gets the dedicated HTTP/1.1 client's connection pools.
     /// </summary>
-    public UpstreamClientPool(TimeProvider? time = null, IUpstreamTlsProvider? tls = null, MeshIdentity? mesh = null)
+    public UpstreamClientPool(TimeProvider? time = null, IUpstreamTlsProvider? tls = null, MeshIdentity? mesh = null, bool dedicatedHttp1 = false)
     {
         _time = time ?? TimeProvider.System;
         _tls = tls ?? new StandardUpstreamTlsProvider();
         _mesh = mesh;
+        _dedicatedHttp1 = dedicatedHttp1;
     }
 
     /// <summary>Number of clusters currently running.</summary>
@@ -71,7 +76,11 @@ public sealed class UpstreamClientPool : IDisposable
         {
             if (!_runtimes.TryGetValue(key, out var runtime))
             {
-                runtime = new ClusterRuntime(cluster, CreateClient(cluster), _time);
+                var http1 = _dedicatedHttp1 && cluster.MeshTls is null && cluster.Policy.Tls is null
+                    && cluster.Endpoints.All(e => e.Address.Scheme == Uri.UriSchemeHttp)
+                    ? Http1OptionsFor(cluster.Policy.Limits)
+                    : null;
+                runtime = new ClusterRuntime(cluster, CreateClient(cluster), _time, http1: http1);
                 _runtimes[key] = runtime;
             }
 
@@ -173,6 +182,15 @@ public sealed class UpstreamClientPool : IDisposable
         HttpMessageHandler outer = limits.MaxRequestsPerConnection == 1 ? new CloseAfterRequestHandler(handler) : handler;
         return new HttpMessageInvoker(outer, disposeHandler: true);
     }
+
+    // The cluster's connection pool settings, as the YARP path's SocketsHttpHandler gets them.
+    private static Http1UpstreamOptions Http1OptionsFor(ConnectionLimits limits) => new()
+    {
+        ConnectTimeout = limits.ConnectTimeout,
+        IdleTimeout = limits.IdleTimeout,
+        MaxConnectionDuration = limits.MaxConnectionDuration,
+        MaxRequestsPerConnection = limits.MaxRequestsPerConnection == 1 ? 1 : 0,
+    };
 
     private static string? HostWithoutPort(string? host)
     {
