@@ -92,7 +92,7 @@ public sealed class OneRequestOneViewTests : IAsyncLifetime
             $"metrics.default.svc.cluster.local:80=http://127.0.0.1:{_metrics.Port}",
         ], configure: o => o with { PathNormalization = mode });
 
-    private static Task<RawReply> Send(GatewayHarness gw, string requestLine, string headers = "") =>
+    private static Task<ExchangeReply> Send(GatewayHarness gw, string requestLine, string headers = "") =>
         RawExchange.SendAsync(gw.Address(80), $"{requestLine}\r\nHost: x\r\nConnection: close\r\n{headers}\r\n");
 
     [Theory]

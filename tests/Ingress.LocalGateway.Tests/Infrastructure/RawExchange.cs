@@ -8,7 +8,7 @@ namespace Ingress.LocalGateway.Tests.Infrastructure;
 public static class RawExchange
 {
     /// <summary>Sends the bytes as written and reads until the server closes the connection (at most 10 s).</summary>
-    public static async Task<RawReply> SendAsync(IPEndPoint address, string request)
+    public static async Task<ExchangeReply> SendAsync(IPEndPoint address, string request)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(address);
@@ -40,16 +40,16 @@ public static class RawExchange
         {
         }
 
-        return RawReply.Parse(Encoding.Latin1.GetString(received.ToArray()), closed);
+        return ExchangeReply.Parse(Encoding.Latin1.GetString(received.ToArray()), closed);
     }
 }
 
 /// <summary>What came back: the status line, the headers, the body (cut to Content-Length) and whether the server closed.</summary>
-public sealed record RawReply(string StatusLine, IReadOnlyList<(string Name, string Value)> Headers, string Body, bool ClosedByServer)
+public sealed record ExchangeReply(string StatusLine, IReadOnlyList<(string Name, string Value)> Headers, string Body, bool ClosedByServer)
 {
     public string? Header(string name) => Headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).SingleOrDefault();
 
-    public static RawReply Parse(string text, bool closed)
+    public static ExchangeReply Parse(string text, bool closed)
     {
         var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
         var head = end >= 0 ? text[..end] : text;
@@ -66,7 +66,7 @@ public sealed record RawReply(string StatusLine, IReadOnlyList<(string Name, str
             body = Dechunk(body);
         }
 
-        return new RawReply(lines[0], headers, body, closed);
+        return new ExchangeReply(lines[0], headers, body, closed);
     }
 
     private static string Dechunk(string chunked)
