@@ -5,6 +5,7 @@ using Ingress.Config.Analysis.Gateways;
 using Ingress.Config.Analysis.Injection;
 using Ingress.Config.Analysis.Security;
 using Ingress.Config.Analysis.Services;
+using Ingress.Config.Analysis.Telemetry;
 using Ingress.Config.Analysis.VirtualServices;
 using Ingress.Config.Diagnostics;
 
@@ -42,6 +43,12 @@ public static class AnalyzerRegistry
         new Http01ChallengeAnalyzer(),
         new ConditionAnalyzer(),
         new ShadowedRuleAnalyzer(),
+        new AuthorizationPolicyNamespaceAnalyzer(),
+        new PrefixRewriteAnalyzer(),
+        new TelemetryProviderAnalyzer(),
+        new TelemetrySelectorAnalyzer(),
+        new TelemetryDefaultSelectorAnalyzer(),
+        new TelemetryLightstepAnalyzer(),
     }.OrderBy(a => a.Name, StringComparer.Ordinal).ToList();
 
     /// <summary>

@@ -15,6 +15,11 @@ public static class Messages
         "Internal error: {0}",
         "There was an internal error in the toolchain. This is almost always a bug in the implementation.");
 
+    public static readonly MessageType Deprecated = new(
+        "IST0002", "Deprecated", Severity.Warning,
+        "Deprecated: {0}",
+        "A feature that the configuration is depending on is now deprecated.");
+
     public static readonly MessageType ReferencedResourceNotFound = new(
         "IST0101", "ReferencedResourceNotFound", Severity.Error,
         "Referenced {0} not found: {1}",
@@ -24,6 +29,11 @@ public static class Messages
         "IST0102", "NamespaceNotInjected", Severity.Info,
         "The namespace is not enabled for Istio injection. Run 'kubectl label namespace {0} istio-injection=enabled' to enable it, or 'kubectl label namespace {0} istio-injection=disabled' to explicitly mark it as not needing injection.",
         "A namespace is not enabled for Istio injection.");
+
+    public static readonly MessageType PodMissingProxy = new(
+        "IST0103", "PodMissingProxy", Severity.Warning,
+        "The pod {0} is missing the Istio proxy. This can often be resolved by restarting or redeploying the workload.",
+        "A pod is missing the Istio proxy.");
 
     public static readonly MessageType ConflictingMeshGatewayVirtualServiceHosts = new(
         "IST0109", "ConflictingMeshGatewayVirtualServiceHosts", Severity.Error,
@@ -75,6 +85,11 @@ public static class Messages
         "one or more host {0} defined in VirtualService {1} not found in Gateway {2}.",
         "Host defined in VirtualService not found in Gateway.");
 
+    public static readonly MessageType IngressRouteRulesNotAffected = new(
+        "IST0140", "IngressRouteRulesNotAffected", Severity.Warning,
+        "Subset in virtual service {0} has no effect on ingress gateway {1} requests",
+        "Route rules have no effect on ingress gateway requests");
+
     public static readonly MessageType GatewayDuplicateCertificate = new(
         "IST0138", "GatewayDuplicateCertificate", Severity.Warning,
         "Duplicate certificate in multiple gateways {0} may cause 404s if clients re-use HTTP2 connections.",
@@ -90,6 +105,21 @@ public static class Messages
         "The virtual service uses the JWT claim based routing (key: {0}) but found no request authentication for the gateway ({1}) pod ({2}). The request authentication must first be applied for the gateway pods to validate the JWT token and make the claims available for routing.",
         "Virtual service using JWT claim based routing without request authentication.");
 
+    public static readonly MessageType InvalidTelemetryProvider = new(
+        "IST0157", "InvalidTelemetryProvider", Severity.Warning,
+        "The Telemetry {0} in namespace {1} with empty providers will be ignored.",
+        "The Telemetry with empty providers will be ignored");
+
+    public static readonly MessageType ConflictingTelemetryWorkloadSelectors = new(
+        "IST0159", "ConflictingTelemetryWorkloadSelectors", Severity.Error,
+        "The Telemetries {0} in namespace {1} select the same workload pod {2}, which can lead to undefined behavior.",
+        "A Telemetry resource selects the same workloads as another Telemetry resource");
+
+    public static readonly MessageType MultipleTelemetriesWithoutWorkloadSelectors = new(
+        "IST0160", "MultipleTelemetriesWithoutWorkloadSelectors", Severity.Error,
+        "The Telemetries {0} in namespace {1} have no workload selector, which can lead to undefined behavior.",
+        "More than one telemetry resource in a namespace has no workload selector");
+
     public static readonly MessageType InvalidGatewayCredential = new(
         "IST0161", "InvalidGatewayCredential", Severity.Error,
         "The credential referenced by the Gateway {0} in namespace {1} is invalid, which can cause the traffic not to work as expected.",
@@ -104,6 +134,11 @@ public static class Messages
         "IST0171", "NegativeConditionStatus", Severity.Warning,
         "A condition with a negative status is present: type={0}, reason={1}, message={2}.",
         "A resource has a status condition that shows a problem.");
+
+    public static readonly MessageType ReferencedInternalGateway = new(
+        "IST0165", "ReferencedInternalGateway", Severity.Warning,
+        "Gateway reference in VirtualService {0} is to an implementation-generated internal Gateway: {1}.",
+        "A VirtualService references an internal Gateway that Istio generates for a Kubernetes Gateway API Gateway");
 
     public static readonly MessageType DestinationRuleSubsetNotSelectPods = new(
         "IST0173", "DestinationRuleSubsetNotSelectPods", Severity.Error,
@@ -143,14 +178,14 @@ public static class Messages
         "A STRICT PeerAuthentication targets workloads in a namespace without sidecar injection; nothing enforces mutual TLS for them.");
 
     public static readonly MessageType MixedProtocolsOnPort = new(
-        "ING2006", "MixedProtocolsOnPort", Severity.Error,
-        "Port {0} is served as {1} by {2} and as {3} by {4}; Istio builds one listener per port and keeps only the first protocol, so the {3} server is ignored.",
-        "Two servers for the same gateway workload use the same port with different protocols (for example HTTP and HTTPS); only the first is served.");
+        "ING2006", "MixedProtocolsOnPort", Severity.Warning,
+        "Port {0} is served as {1} by {2}, so Istio drops {4} ({3}): servers on one port and bind share a listener only when both are HTTP, HTTP2 or GRPC, or when the first uses TLS and the later one has TLS settings too.",
+        "A server of a gateway workload uses a port with a protocol that cannot share the listener an earlier server made (HTTPS after HTTP, HTTP after HTTPS, TCP after TCP); Istio drops it.");
 
     public static readonly MessageType DuplicateTlsHostOnPort = new(
-        "ING2007", "DuplicateTlsHostOnPort", Severity.Error,
-        "Host {0} is served by two TLS servers on port {1} ({2} and {3}); Istio keeps the first and skips the later one.",
-        "Two HTTPS/TLS servers of one Gateway on the same port name the same host; the later server is skipped.");
+        "ING2007", "DuplicateTlsHostOnPort", Severity.Warning,
+        "Host {0} is already declared with TLS settings on port {1} by {2}, so Istio drops {3}: two filter chains would match the same server name.",
+        "A server declares, with TLS settings, a host an earlier server of the same gateway workload declares on the same port and bind (in the same Gateway or another); Istio drops the later server.");
 
     public static readonly MessageType MutualTlsWithoutCaCertificate = new(
         "ING2008", "MutualTlsWithoutCaCertificate", Severity.Error,
@@ -177,6 +212,11 @@ public static class Messages
         "jwksUri {0} of issuer {1} is not on this machine, and the local gateway only fetches keys from http or https URLs on loopback, so in a local run every token of this issuer is refused with 401 \"Jwks remote fetch is failed\".",
         "In a local run (ingress analyze --local), a RequestAuthentication jwksUri that the local gateway will not fetch: tokens of that issuer are refused locally though they work on a cluster.");
 
+    public static readonly MessageType PrefixRewriteDoubleSlash = new(
+        "ING2013", "PrefixRewriteDoubleSlash", Severity.Warning,
+        "Rule {0} rewrites the uri prefix {1} to {2}, which Istio passes to Envoy as prefix_rewrite: the matched characters are replaced and the rest kept, so {3} is forwarded as {4}.",
+        "A rewrite.uri of \"/\" (or one ending in \"/\") after a prefix match that does not end in \"/\" doubles the slash in every forwarded path.");
+
     // ---- Gateway API (ING21xx). ----
 
     public static readonly MessageType GatewayApiRuleShadowed = new(
@@ -187,17 +227,20 @@ public static class Messages
     /// <summary>The whole catalogue, ordered by code.</summary>
     public static IReadOnlyList<MessageType> All { get; } =
     [
-        InternalError, ReferencedResourceNotFound, NamespaceNotInjected, ConflictingMeshGatewayVirtualServiceHosts,
+        InternalError, Deprecated, ReferencedResourceNotFound, NamespaceNotInjected, PodMissingProxy, ConflictingMeshGatewayVirtualServiceHosts,
         VirtualServiceDestinationPortSelectorRequired, PortNameIsNotUnderNamingConvention,
         NamespaceMultipleInjectionLabels, NoMatchingWorkloadsFound, NoServerCertificateVerificationDestinationLevel,
         NoServerCertificateVerificationPortLevel, VirtualServiceUnreachableRule, VirtualServiceIneffectiveMatch,
-        VirtualServiceHostNotFoundInGateway, GatewayDuplicateCertificate, ConflictingGateways,
-        JwtClaimBasedRoutingWithoutRequestAuthN, InvalidGatewayCredential, GatewayPortNotDefinedOnService,
-        NegativeConditionStatus, DestinationRuleSubsetNotSelectPods, UnknownDestinationRuleHost,
+        VirtualServiceHostNotFoundInGateway, GatewayDuplicateCertificate, IngressRouteRulesNotAffected,
+        ConflictingGateways, JwtClaimBasedRoutingWithoutRequestAuthN, InvalidTelemetryProvider,
+        ConflictingTelemetryWorkloadSelectors, MultipleTelemetriesWithoutWorkloadSelectors, InvalidGatewayCredential,
+        GatewayPortNotDefinedOnService, NegativeConditionStatus, ReferencedInternalGateway,
+        DestinationRuleSubsetNotSelectPods, UnknownDestinationRuleHost,
         MatchItemsOred, AcmeHttp01ChallengeNotServed, IssuerNotInCertificateNamespace,
         CertificateSecretNotReadableByGateway, StrictMtlsWithoutSidecar, MixedProtocolsOnPort, DuplicateTlsHostOnPort,
         MutualTlsWithoutCaCertificate, AuthorizationPolicyNeverMatches, AllowNothingPolicy,
-        RequestPrincipalWithoutRequestAuthentication, JwksUriNotFetchedLocally, GatewayApiRuleShadowed,
+        RequestPrincipalWithoutRequestAuthentication, JwksUriNotFetchedLocally, PrefixRewriteDoubleSlash,
+        GatewayApiRuleShadowed,
     ];
 
     /// <summary>A string quoted as Go's <c>%q</c> prints it, as Istio's templates do.</summary>

@@ -34,6 +34,7 @@ public static class KindRegistry
         new("", "ServiceAccount", V1, typeof(ServiceAccount), false),
         new("", "ConfigMap", V1, typeof(ConfigMap), false),
         new("apps", "Deployment", V1, typeof(Deployment), false),
+        new("", "Pod", V1, typeof(Pod), false),
         new("cert-manager.io", "Issuer", V1, typeof(Issuer), false),
         new("cert-manager.io", "ClusterIssuer", V1, typeof(ClusterIssuer), true),
         new("cert-manager.io", "Certificate", V1, typeof(Certificate), false),

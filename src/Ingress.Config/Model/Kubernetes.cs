@@ -88,6 +88,16 @@ public sealed record Deployment : Resource
     public DeploymentSpec Spec { get; init; } = new();
 }
 
+/// <summary>
+/// A Kubernetes Pod given as a manifest: a workload in its own right, as <c>istioctl analyze</c> reads pods from files
+/// (its labels are what selectors match).
+/// </summary>
+[OpenFields]
+public sealed record Pod : Resource
+{
+    public PodSpec Spec { get; init; } = new();
+}
+
 /// <summary>The parts of a Deployment spec this project reads.</summary>
 [OpenFields]
 public sealed record DeploymentSpec
@@ -128,6 +138,8 @@ public sealed record PodSpec
 {
     public string? ServiceAccountName { get; init; }
     public IReadOnlyList<Container> Containers { get; init; } = [];
+    public IReadOnlyList<Container> InitContainers { get; init; } = [];
+    public bool? HostNetwork { get; init; }
 }
 
 /// <summary>A container: its name, image and ports.</summary>

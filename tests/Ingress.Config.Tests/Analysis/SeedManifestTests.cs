@@ -54,7 +54,7 @@ public class SeedManifestTests
         Assert.Equal(
             "Referenced credentialName not found: \"httpserver-credential\". Create Secret istio-system/httpserver-credential " +
             "(type kubernetes.io/tls, keys tls.crt and tls.key): the gateway reads credentials only from the namespace its " +
-            "workload runs in, istio-system. (No Deployment in the configuration matches the Gateway's selector, so the " +
+            "workload runs in, istio-system. (No Deployment or Pod in the configuration matches the Gateway's selector, so the " +
             "gateway workload is assumed to run in istio-system.) Certificate istio-system/httpserver writes it once the " +
             "certificate is issued, but the configuration does not show the whole issuance (the issuer, and for HTTP-01 a " +
             "port-80 route to the solver); until the Secret exists TLS handshakes on this server fail.",

@@ -17,7 +17,7 @@ public sealed class CertificateSecretNamespaceAnalyzer : IAnalyzer
 
     public IReadOnlyList<string> Codes { get; } = [Messages.CertificateSecretNotReadableByGateway.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["Certificate", "Gateway", "Secret", "Deployment"];
+    public IReadOnlyList<string> InputKinds { get; } = ["Certificate", "Gateway", "Secret", "Deployment", "Pod"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {

@@ -26,7 +26,7 @@ public sealed class Http01ChallengeAnalyzer : IAnalyzer
     public IReadOnlyList<string> Codes { get; } = [Messages.AcmeHttp01ChallengeNotServed.Code];
 
     public IReadOnlyList<string> InputKinds { get; } =
-        ["Certificate", "Issuer", "ClusterIssuer", "Gateway", "VirtualService", "Service", "Deployment"];
+        ["Certificate", "Issuer", "ClusterIssuer", "Gateway", "VirtualService", "Service", "Deployment", "Pod"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {

@@ -19,7 +19,7 @@ public sealed class SubsetSelectPodAnalyzer : IAnalyzer
     public IReadOnlyList<string> Codes { get; } =
         [Messages.UnknownDestinationRuleHost.Code, Messages.DestinationRuleSubsetNotSelectPods.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["DestinationRule", "Service", "Deployment"];
+    public IReadOnlyList<string> InputKinds { get; } = ["DestinationRule", "Service", "Deployment", "Pod"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {
@@ -71,7 +71,7 @@ public sealed class SubsetSelectPodAnalyzer : IAnalyzer
 
                 yield return Messages.DestinationRuleSubsetNotSelectPods.At(
                     dr, $"spec.subsets[{i}].labels",
-                    $"No Deployment in namespace {service.Metadata.Namespace} has pod labels {Labels.ToSelectorString(selector)}: fix the subset's labels or the pod template's.",
+                    $"No Deployment or Pod in namespace {service.Metadata.Namespace} has pod labels {Labels.ToSelectorString(selector)}: fix the subset's labels or the pod labels.",
                     subset.Name);
             }
         }

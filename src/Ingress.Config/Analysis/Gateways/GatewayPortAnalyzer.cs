@@ -19,7 +19,7 @@ public sealed class GatewayPortAnalyzer : IAnalyzer
 
     public IReadOnlyList<string> Codes { get; } = [Messages.GatewayPortNotDefinedOnService.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["Gateway", "Service", "Deployment"];
+    public IReadOnlyList<string> InputKinds { get; } = ["Gateway", "Service", "Deployment", "Pod"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {

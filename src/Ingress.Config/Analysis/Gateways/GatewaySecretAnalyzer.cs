@@ -19,7 +19,7 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
     public IReadOnlyList<string> Codes { get; } =
         [Messages.ReferencedResourceNotFound.Code, Messages.InvalidGatewayCredential.Code, Messages.MutualTlsWithoutCaCertificate.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["Gateway", "Secret", "Deployment", "Certificate"];
+    public IReadOnlyList<string> InputKinds { get; } = ["Gateway", "Secret", "Deployment", "Pod", "Certificate"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {
@@ -153,7 +153,7 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
         var advice = $"Create Secret {ns}/{name} (type kubernetes.io/tls, keys tls.crt and tls.key): the gateway reads credentials only from the namespace its workload runs in, {workload.Namespace}.";
         if (workload.IsAssumed)
         {
-            advice += $" (No Deployment in the configuration matches the Gateway's selector, so the gateway workload is assumed to run in {workload.Namespace}.)";
+            advice += $" (No Deployment or Pod in the configuration matches the Gateway's selector, so the gateway workload is assumed to run in {workload.Namespace}.)";
         }
 
         var elsewhere = context.Config.Secrets

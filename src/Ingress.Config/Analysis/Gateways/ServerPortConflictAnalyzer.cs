@@ -6,95 +6,76 @@ using Ingress.Config.Model;
 namespace Ingress.Config.Analysis.Gateways;
 
 /// <summary>
-/// ING2006/ING2007: servers of the same gateway workload on one port must agree. Istio builds one listener per
-/// port: plain-text HTTP servers merge, HTTPS/TLS servers become filter chains chosen by SNI, and a server whose
-/// protocol differs from the first one on the port is dropped (<c>pilot/pkg/model/gateway.go</c>, simulation
-/// cases "multiple protocols on a port" and "duplicate host names").
+/// ING2006/ING2007: a server Istio drops when it merges the Gateways of one gateway workload into listeners, as
+/// <see cref="GatewayServerMerge"/> decides (Istio's <c>mergeGateways</c>): ING2006 for a protocol that cannot share
+/// the port, ING2007 for a host already declared with TLS settings on the port (in the same Gateway or another one;
+/// IST0145 also reports the second case, as Istio's analyzer does). The local gateway reports the same decisions with
+/// the same codes, through <see cref="FindingFor"/>. A duplicate port name is left to validation.
 /// </summary>
 public sealed class ServerPortConflictAnalyzer : IAnalyzer
 {
     public string Name => "gateway.ServerPortConflictAnalyzer";
 
-    public string Description => "Checks that servers on the same port of a gateway workload use compatible protocols and distinct TLS hosts";
+    public string Description => "Checks for Gateway servers Istio drops when it merges the Gateways of a workload into listeners";
 
     public IReadOnlyList<string> Codes { get; } = [Messages.MixedProtocolsOnPort.Code, Messages.DuplicateTlsHostOnPort.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["Gateway", "Deployment"];
+    public IReadOnlyList<string> InputKinds { get; } = ["Gateway", "Deployment", "Pod"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {
         var index = ConfigIndex.For(context.Config);
-        var servers = context.Config.Gateways
-            .SelectMany(gateway => gateway.Spec.Servers.Select((server, i) => new Entry(gateway, server, i, WorkloadKey(index, gateway, context))))
-            .Where(entry => entry.Server.Port?.Number is not null)
-            .ToList();
 
-        foreach (var group in servers.GroupBy(entry => (entry.WorkloadKey, entry.Server.Port!.Number)))
+        // Istio merges every Gateway that selects the proxy: group the Gateways by the workloads they select.
+        var byWorkload = new Dictionary<string, List<Gateway>>(StringComparer.Ordinal);
+        foreach (var gateway in context.Config.Gateways)
         {
-            var list = group.ToList();
-            for (var later = 1; later < list.Count; later++)
+            foreach (var workload in index.GatewayWorkloads(gateway, context))
             {
-                var current = list[later];
-                var first = list.Take(later).FirstOrDefault(earlier => Family(earlier.Server) != Family(current.Server));
-                if (first is not null)
+                var key = workload.IsAssumed
+                    ? $"{workload.Namespace}|{Labels.ToSelectorString(workload.Labels)}"
+                    : $"{workload.Source!.DisplayName}";
+                if (!byWorkload.TryGetValue(key, out var list))
                 {
-                    yield return Messages.MixedProtocolsOnPort.At(
-                        current.Gateway,
-                        $"spec.servers[{current.Index}].port.protocol",
-                        "Serve HTTP and HTTPS on different ports (80 and 443), and redirect with tls.httpsRedirect on the HTTP server.",
-                        group.Key.Number,
-                        Protocol(first.Server),
-                        first.Describe(),
-                        Protocol(current.Server),
-                        current.Describe());
-                    continue;
+                    byWorkload[key] = list = [];
                 }
 
-                if (Family(current.Server) != "tls")
-                {
-                    continue;
-                }
-
-                foreach (var earlier in list.Take(later).Where(e => ReferenceEquals(e.Gateway, current.Gateway)))
-                {
-                    var shared = current.Server.Hosts.Select(Bare)
-                        .FirstOrDefault(host => earlier.Server.Hosts.Select(Bare).Contains(host, StringComparer.OrdinalIgnoreCase));
-                    if (shared is not null)
-                    {
-                        yield return Messages.DuplicateTlsHostOnPort.At(
-                            current.Gateway,
-                            $"spec.servers[{current.Index}].hosts",
-                            "Serve each host from one server per port; put several hosts in one server if they share a certificate.",
-                            shared,
-                            group.Key.Number,
-                            earlier.Describe(),
-                            current.Describe());
-                        break;
-                    }
-                }
+                list.Add(gateway);
             }
         }
+
+        return byWorkload.Values
+            .SelectMany(GatewayServerMerge.Merge)
+            .Select(FindingFor)
+            .OfType<Diagnostic>()
+            .Distinct();
     }
 
-    private static string WorkloadKey(ConfigIndex index, Gateway gateway, AnalysisContext context)
+    /// <summary>The finding for a server Istio drops (null when it keeps it, or for a duplicate port name).</summary>
+    public static Diagnostic? FindingFor(GatewayServerMerge.Decision decision)
     {
-        var workload = index.GatewayWorkload(gateway, context);
-        return $"{workload.Namespace}|{Labels.ToSelectorString(gateway.Spec.Selector)}";
-    }
-
-    private static string Protocol(Server server) => (server.Port?.Protocol ?? "").ToUpperInvariant();
-
-    private static string Family(Server server) => Protocol(server) switch
-    {
-        "HTTP" or "HTTP2" or "GRPC" or "GRPC-WEB" => "http",
-        "HTTPS" or "TLS" => "tls",
-        var other => other,
-    };
-
-    private static string Bare(string host) => HostNames.SplitServerHost(host, "").Host;
-
-    private sealed record Entry(Gateway Gateway, Server Server, int Index, string WorkloadKey)
-    {
-        public string Describe() => $"{Gateway.DisplayName} spec.servers[{Index}]";
+        ArgumentNullException.ThrowIfNull(decision);
+        var server = decision.Server;
+        return decision.Drop switch
+        {
+            GatewayServerMerge.Drop.ProtocolConflict => Messages.MixedProtocolsOnPort.At(
+                server.Gateway,
+                $"spec.servers[{server.Index}].port.protocol",
+                "Serve HTTP and HTTPS on different ports (80 and 443), and redirect with tls.httpsRedirect on the HTTP server.",
+                decision.Port,
+                decision.Earlier!.Protocol,
+                decision.Earlier.Describe(),
+                server.Protocol,
+                server.Describe()),
+            GatewayServerMerge.Drop.DuplicateTlsHost => Messages.DuplicateTlsHostOnPort.At(
+                server.Gateway,
+                $"spec.servers[{server.Index}].hosts",
+                "Serve each host from one server per port; put several hosts in one server if they share a certificate.",
+                decision.Host,
+                decision.Port,
+                decision.Earlier!.Describe(),
+                server.Describe()),
+            _ => null,
+        };
     }
 }

@@ -4,8 +4,10 @@ using Ingress.Config.Model;
 namespace Ingress.Config.Analysis.Injection;
 
 /// <summary>
-/// IST0102/IST0123: a Namespace in the configuration is labelled for sidecar injection (or ambient), and with one
-/// kind of injection label only. Compare Istio's <c>injection/injection.go</c>.
+/// IST0102/IST0123/IST0103: a Namespace in the configuration is labelled for sidecar injection (or ambient), and with
+/// one kind of injection label only; a Pod (given as a manifest) in a namespace labelled <c>istio-injection=enabled</c>
+/// has the <c>istio-proxy</c> container, unless it opts out (<c>sidecar.istio.io/inject: "false"</c> as label or
+/// annotation) or uses the host network. Compare Istio's <c>injection/injection.go</c> (Analyzer).
 /// </summary>
 public sealed class NamespaceInjectionAnalyzer : IAnalyzer
 {
@@ -17,9 +19,10 @@ public sealed class NamespaceInjectionAnalyzer : IAnalyzer
 
     public string Description => "Checks that namespaces are labelled for sidecar injection, with one kind of label";
 
-    public IReadOnlyList<string> Codes { get; } = [Messages.NamespaceNotInjected.Code, Messages.NamespaceMultipleInjectionLabels.Code];
+    public IReadOnlyList<string> Codes { get; } =
+        [Messages.NamespaceNotInjected.Code, Messages.NamespaceMultipleInjectionLabels.Code, Messages.PodMissingProxy.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["Namespace"];
+    public IReadOnlyList<string> InputKinds { get; } = ["Namespace", "Pod"];
 
     /// <summary>Whether the namespace's pods get a proxy: injection enabled, a revision, or ambient mode.</summary>
     internal static bool IsEnrolled(Namespace ns) =>
@@ -53,5 +56,32 @@ public sealed class NamespaceInjectionAnalyzer : IAnalyzer
                 yield return Messages.NamespaceNotInjected.At(ns, "metadata.labels", null, name);
             }
         }
+
+        // Istio counts only the istio-injection=enabled label here (a revision label does not make its pods checked).
+        var injected = context.Config.OfType<Namespace>()
+            .Where(ns => ns.Metadata.Name != context.RootNamespace &&
+                         ns.Metadata.Labels.TryGetValue(InjectionLabel, out var value) && value == "enabled")
+            .Select(ns => ns.Metadata.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var pod in context.Config.OfType<Pod>().Where(p => injected.Contains(p.Metadata.Namespace)))
+        {
+            var optOut = pod.Metadata.Labels.TryGetValue(SidecarInject, out var inject) ? inject
+                : pod.Metadata.Annotations.GetValueOrDefault(SidecarInject);
+            if (string.Equals(optOut, "false", StringComparison.OrdinalIgnoreCase) || pod.Spec.HostNetwork == true)
+            {
+                continue;
+            }
+
+            if (!pod.Spec.Containers.Concat(pod.Spec.InitContainers).Any(c => c.Name == "istio-proxy"))
+            {
+                yield return Messages.PodMissingProxy.At(
+                    pod,
+                    "spec.containers",
+                    "A Pod written before injection has no proxy yet; one taken from the cluster should have it: restart its workload.",
+                    $"{pod.Metadata.Namespace}/{pod.Metadata.Name}");
+            }
+        }
     }
+
+    private const string SidecarInject = "sidecar.istio.io/inject";
 }

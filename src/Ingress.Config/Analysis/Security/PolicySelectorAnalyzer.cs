@@ -19,7 +19,7 @@ public sealed class PolicySelectorAnalyzer : IAnalyzer
     public IReadOnlyList<string> Codes { get; } = [Messages.NoMatchingWorkloadsFound.Code];
 
     public IReadOnlyList<string> InputKinds { get; } =
-        ["AuthorizationPolicy", "RequestAuthentication", "PeerAuthentication", "Deployment", "Gateway"];
+        ["AuthorizationPolicy", "RequestAuthentication", "PeerAuthentication", "Deployment", "Pod", "Gateway"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {
@@ -53,7 +53,7 @@ public sealed class PolicySelectorAnalyzer : IAnalyzer
 
             var where = labels.Count == 0
                 ? $"No workload in namespace {policy.Metadata.Namespace} is in the configuration."
-                : $"No Deployment in namespace {policy.Metadata.Namespace} has pod labels {Labels.ToSelectorString(labels)}: fix the selector or the pod template's labels.";
+                : $"No Deployment or Pod in namespace {policy.Metadata.Namespace} has pod labels {Labels.ToSelectorString(labels)}: fix the selector or the pod labels.";
             yield return Messages.NoMatchingWorkloadsFound.At(
                 policy,
                 labels.Count == 0 ? "spec" : "spec.selector.matchLabels",

@@ -17,7 +17,7 @@ public sealed class RequestPrincipalAnalyzer : IAnalyzer
 
     public IReadOnlyList<string> Codes { get; } = [Messages.RequestPrincipalWithoutRequestAuthentication.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["AuthorizationPolicy", "RequestAuthentication", "Deployment", "Gateway"];
+    public IReadOnlyList<string> InputKinds { get; } = ["AuthorizationPolicy", "RequestAuthentication", "Deployment", "Pod", "Gateway"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {

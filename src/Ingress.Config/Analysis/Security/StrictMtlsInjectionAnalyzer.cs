@@ -20,7 +20,7 @@ public sealed class StrictMtlsInjectionAnalyzer : IAnalyzer
 
     public IReadOnlyList<string> Codes { get; } = [Messages.StrictMtlsWithoutSidecar.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["PeerAuthentication", "Namespace", "Deployment"];
+    public IReadOnlyList<string> InputKinds { get; } = ["PeerAuthentication", "Namespace", "Deployment", "Pod"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {

@@ -14,7 +14,9 @@ internal sealed class ConfigIndex
     private ConfigIndex(ConfigSet config)
     {
         Config = config;
-        Workloads = config.OfType<Deployment>().Select(Workload.FromDeployment).ToList();
+        Workloads = config.OfType<Deployment>().Select(Workload.FromDeployment)
+            .Concat(config.OfType<Pod>().Select(Workload.FromPod))
+            .ToList();
         _servicesByFqdn = new Dictionary<string, Service>(StringComparer.OrdinalIgnoreCase);
         foreach (var service in config.Services)
         {
@@ -24,7 +26,7 @@ internal sealed class ConfigIndex
 
     public ConfigSet Config { get; }
 
-    /// <summary>The workloads of the Deployments in the configuration.</summary>
+    /// <summary>The workloads of the Deployments and Pods in the configuration.</summary>
     public IReadOnlyList<Workload> Workloads { get; }
 
     /// <summary>Whether the configuration holds any Service, so a missing one is worth reporting.</summary>

@@ -7,7 +7,8 @@ namespace Ingress.Config.Analysis.VirtualServices;
 
 /// <summary>
 /// IST0101 (host+subset): a subset a VirtualService routes to is defined by a DestinationRule for that host (both
-/// hosts expanded in their own namespaces). Compare Istio's <c>virtualservice/destinationrules.go</c>.
+/// hosts expanded in their own namespaces) that is exported to the VirtualService's namespace. Compare Istio's
+/// <c>virtualservice/destinationrules.go</c>.
 /// </summary>
 public sealed class DestinationSubsetAnalyzer : IAnalyzer
 {
@@ -38,13 +39,21 @@ public sealed class DestinationSubsetAnalyzer : IAnalyzer
                 }
 
                 var fqdn = HostNames.ResolveShortName(host, vs.Metadata.Namespace);
-                var forHost = rules.Where(r => string.Equals(r.Fqdn, fqdn, StringComparison.OrdinalIgnoreCase)).ToList();
+                // A DestinationRule counts where it is visible (its exportTo; every namespace without one), judged from
+                // the VirtualService's namespace.
+                var sameHost = rules.Where(r => string.Equals(r.Fqdn, fqdn, StringComparison.OrdinalIgnoreCase)).ToList();
+                var forHost = sameHost
+                    .Where(r => ExportTo.IsVisible(r.Rule.Metadata.Namespace, r.Rule.Spec.ExportTo, vs.Metadata.Namespace))
+                    .ToList();
                 if (forHost.Any(r => r.Rule.Spec.Subsets.Any(s => s.Name == subset)))
                 {
                     continue;
                 }
 
-                var advice = forHost.Count > 0
+                var hidden = sameHost.Except(forHost).FirstOrDefault(r => r.Rule.Spec.Subsets.Any(s => s.Name == subset));
+                var advice = hidden.Rule is not null
+                    ? $"{hidden.Rule.DisplayName} defines it but is exported only to {string.Join(", ", hidden.Rule.Spec.ExportTo)}, which does not include namespace {vs.Metadata.Namespace}: add that namespace to its exportTo. Until then the gateway answers 503 (NC) for this route."
+                    : forHost.Count > 0
                     ? $"{forHost[0].Rule.DisplayName} defines subsets {string.Join(", ", forHost[0].Rule.Spec.Subsets.Select(s => s.Name))}: add subset {subset} or fix the name. Until then the gateway answers 503 (NC) for this route."
                     : $"No DestinationRule for host {fqdn} is in the configuration: add one with subset {subset}. Until then the gateway answers 503 (NC) for this route.";
                 yield return Messages.ReferencedResourceNotFound.At(

@@ -20,7 +20,7 @@ public sealed class JwtClaimRouteAnalyzer : IAnalyzer
 
     public IReadOnlyList<string> Codes { get; } = [Messages.JwtClaimBasedRoutingWithoutRequestAuthN.Code];
 
-    public IReadOnlyList<string> InputKinds { get; } = ["VirtualService", "Gateway", "RequestAuthentication", "Deployment"];
+    public IReadOnlyList<string> InputKinds { get; } = ["VirtualService", "Gateway", "RequestAuthentication", "Deployment", "Pod"];
 
     public IEnumerable<Diagnostic> Analyze(AnalysisContext context)
     {

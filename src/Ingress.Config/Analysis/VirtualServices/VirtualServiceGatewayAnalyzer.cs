@@ -6,8 +6,9 @@ using Ingress.Config.Model;
 namespace Ingress.Config.Analysis.VirtualServices;
 
 /// <summary>
-/// IST0101/IST0132: the Gateways a VirtualService binds to exist, and serve at least one of its hosts (for the
-/// VirtualService's namespace). A name that is no Istio Gateway may be a Gateway API Gateway, whose listeners' hostnames
+/// IST0101/IST0132/IST0165: the Gateways a VirtualService binds to exist, and serve at least one of its hosts (for the
+/// VirtualService's namespace); a Gateway Istio generates for a Gateway API Gateway is not one to name (IST0165, not
+/// IST0101, as Istio reports it). A name that is no Istio Gateway may be a Gateway API Gateway, whose listeners' hostnames
 /// count. Compare Istio's <c>virtualservice/gateways.go</c>.
 /// </summary>
 public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
@@ -17,7 +18,7 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
     public string Description => "Checks that the Gateways a VirtualService names exist and serve its hosts";
 
     public IReadOnlyList<string> Codes { get; } =
-        [Messages.ReferencedResourceNotFound.Code, Messages.VirtualServiceHostNotFoundInGateway.Code];
+        [Messages.ReferencedResourceNotFound.Code, Messages.VirtualServiceHostNotFoundInGateway.Code, Messages.ReferencedInternalGateway.Code];
 
     public IReadOnlyList<string> InputKinds { get; } = ["VirtualService", "Gateway", "Gateway (gateway.networking.k8s.io)"];
 
@@ -29,6 +30,17 @@ public sealed class VirtualServiceGatewayAnalyzer : IAnalyzer
             for (var i = 0; i < vs.Spec.Gateways.Count; i++)
             {
                 var reference = vs.Spec.Gateways[i];
+                if (GatewayReferences.IsInternal(reference))
+                {
+                    yield return Messages.ReferencedInternalGateway.At(
+                        vs,
+                        $"spec.gateways[{i}]",
+                        "Route through the Gateway API Gateway with an HTTPRoute, or bind the VirtualService to an Istio Gateway of your own.",
+                        $"{ns}/{vs.Metadata.Name}",
+                        reference);
+                    continue;
+                }
+
                 var gateway = Find(context.Config, reference, ns, out var missing);
                 var kubernetes = missing is null ? null : context.Config.Find<KubernetesGateway>(missing.Namespace, missing.Name);
                 if (missing is not null && kubernetes is null)
