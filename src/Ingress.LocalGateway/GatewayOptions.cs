@@ -1,8 +1,9 @@
 using System.Net;
 using Ingress.LocalGateway.Compile;
-using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Runtime.Tracing;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Runtime.Tracing;
+using Ingress.LocalGateway.Snapshot;
+using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway;
 
@@ -61,6 +62,12 @@ public sealed record GatewayOptions
 
     /// <summary>Trace export (OTLP); off unless an OTLP endpoint is configured.</summary>
     public TracingOptions Tracing { get; init; } = TracingOptions.Disabled;
+
+    /// <summary>
+    /// How request paths are normalized before routing and policies: the mesh's <c>pathNormalization</c>
+    /// (<c>--path-normalization</c>, or a MeshConfig file's); BASE, Istio's default, unless set.
+    /// </summary>
+    public PathNormalization PathNormalization { get; init; } = PathNormalization.Base;
 
     /// <summary>How long SIGTERM waits for requests in flight before closing connections.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);

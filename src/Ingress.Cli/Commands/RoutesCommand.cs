@@ -1,9 +1,8 @@
 using System.CommandLine;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Hosting.Admin;
 using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Hosting.Admin;
 using Ingress.LocalGateway.Hosting.Reload;
-using Ingress.LocalGateway.Runtime.Upstreams;
 
 namespace Ingress.Cli.Commands;
 
@@ -50,9 +49,7 @@ internal static class RoutesCommand
 
                 return 1;
             }
-
-            using var clients = new UpstreamClientPool();
-            var snapshot = new GatewayCompiler(options, clients).Compile(loaded.Config);
+            var snapshot = new GatewayCompiler(options).Compile(loaded.Config);
             foreach (var finding in loaded.Diagnostics)
             {
                 error.WriteLine(finding);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ingress.LocalGateway.Compile;
 using Ingress.LocalGateway.Hosting.Sidecar;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
 
@@ -223,7 +224,7 @@ public static class LocalSystemHost
             arguments.Add("--endpoint");
             // Every endpoint is the instance's sidecar, labelled as Istio's injector labels a pod with a sidecar.
             arguments.Add($"{instance.ServiceHost}:{LocalTopology.ServicePort}=http://127.0.0.1:{ports.Sidecars[instance.Name]};" +
-                          $"version={instance.Version};{MeshUpstream.TlsModeLabel}={MeshUpstream.TlsModeIstio}");
+                          $"version={instance.Version};{AutoMutualTls.TlsModeLabel}={AutoMutualTls.TlsModeIstio}");
         }
 
         var environment = new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = LocalTopology.GatewayServiceName };

@@ -1,38 +1,36 @@
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
-using Ingress.LocalGateway.Runtime.Security.Mtls;
-using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Runtime.Upstreams;
-using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Compile.Security;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway.Compile;
 
 /// <summary>
 /// Turns route destinations into clusters: endpoints by host and port, narrowed by the DestinationRule subset's
 /// labels. An unknown host or undefined subset has no cluster (Envoy's 503 NC); a known one with no endpoints has an
-/// empty cluster (503 UH). Each cluster gets the DestinationRule policy for its port and subset, and its running
-/// state from the <see cref="UpstreamClientPool"/> (kept across reloads while endpoints and policy are unchanged).
+/// empty cluster (503 UH). Each cluster gets the DestinationRule policy for its port and subset, and says whether it
+/// is reached with Istio mutual TLS; the runtime builds its running state.
 /// </summary>
 public sealed class ClusterResolver
 {
     private readonly ConfigSet _config;
     private readonly IReadOnlyList<EndpointDefinition> _endpoints;
-    private readonly UpstreamClientPool _clients;
     private readonly string _gatewayNamespace;
     private readonly CompileDiagnostics _diagnostics;
     private readonly TrafficPolicyCompiler _policies;
-    private readonly MeshUpstream? _mesh;
+    private readonly bool _hasMeshIdentity;
     private readonly HashSet<string> _reportedNoMesh = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Cluster> _clusters = new(StringComparer.Ordinal);
+    private readonly List<Cluster> _order = [];
 
-    public ClusterResolver(ConfigSet config, IReadOnlyList<EndpointDefinition> endpoints, UpstreamClientPool clients,
-        string gatewayNamespace, CompileDiagnostics diagnostics, MeshUpstream? mesh = null)
+    /// <param name="hasMeshIdentity">Whether the proxy has a mesh identity (<c>--mesh-ca</c>) to speak Istio mutual TLS with.</param>
+    public ClusterResolver(ConfigSet config, IReadOnlyList<EndpointDefinition> endpoints, string gatewayNamespace,
+        CompileDiagnostics diagnostics, bool hasMeshIdentity = false)
     {
-        _mesh = mesh;
+        _hasMeshIdentity = hasMeshIdentity;
         _config = config;
         _endpoints = endpoints;
-        _clients = clients;
         _gatewayNamespace = gatewayNamespace;
         _diagnostics = diagnostics;
         _policies = new TrafficPolicyCompiler(config, gatewayNamespace, diagnostics);
@@ -40,6 +38,9 @@ public sealed class ClusterResolver
 
     /// <summary>Every cluster a route refers to, by name.</summary>
     public IReadOnlyDictionary<string, Cluster> Clusters => _clusters;
+
+    /// <summary>Every cluster a route refers to, by <see cref="Cluster.Index"/>.</summary>
+    public IReadOnlyList<Cluster> ClusterList => _order;
 
     /// <summary>Resolves a destination; the cluster is null when Envoy would not find one.</summary>
     public (Cluster? Cluster, int Port) Resolve(string host, int? port, string? subset, Resource owner, string fieldPath)
@@ -79,37 +80,40 @@ public sealed class ClusterResolver
             .ToArray();
         var rule = string.IsNullOrEmpty(subset) ? RulesFor(host).FirstOrDefault() : FindSubset(host, subset)?.Rule;
         var policy = _policies.Compile(rule, subset, resolvedPort, out var tls);
-        var (endpoints, meshClient) = ApplyMeshTls(name, selected, rule, tls, owner, fieldPath);
+        var (endpoints, meshTls) = ApplyMeshTls(name, selected, rule, tls, owner, fieldPath);
         var cluster = new Cluster
         {
             Name = name,
             Host = host,
             Port = resolvedPort,
             Subset = subset,
+            Index = _order.Count,
             Endpoints = endpoints,
-            Runtime = _clients.Get(name, host, resolvedPort, endpoints, policy, meshClient),
+            Policy = policy,
+            MeshTls = meshTls,
         };
         _clusters[name] = cluster;
+        _order.Add(cluster);
         return (cluster, resolvedPort);
     }
 
     // Istio mutual TLS toward the cluster's endpoints (DestinationRule ISTIO_MUTUAL after Istio's subset and port
     // merge, or auto mTLS to sidecars when no tls is set): those endpoints are reached over https with the gateway's
-    // mesh identity and the cluster gets the mesh's client; otherwise the cluster's own client is used.
-    private (IReadOnlyList<EndpointDefinition> Endpoints, (string, Func<HttpMessageInvoker>)? Client) ApplyMeshTls(string name,
+    // mesh identity and the subject alt names accepted from them; otherwise the cluster's own TLS settings apply.
+    private (IReadOnlyList<EndpointDefinition> Endpoints, IReadOnlyList<string>? MeshTls) ApplyMeshTls(string name,
         EndpointDefinition[] selected, DestinationRule? rule, ClientTlsSettings? tls, Resource owner, string fieldPath)
     {
-        if (!selected.Any(e => MeshUpstream.UsesMeshTls(tls, e)))
+        if (!selected.Any(e => AutoMutualTls.UsesMeshTls(tls, e)))
         {
             return (selected, null);
         }
 
-        if (_mesh is null)
+        if (!_hasMeshIdentity)
         {
             if (_reportedNoMesh.Add(name))
             {
                 var why = tls is null
-                    ? $"its endpoints are labelled {MeshUpstream.TlsModeLabel}={MeshUpstream.TlsModeIstio} (auto mTLS)"
+                    ? $"its endpoints are labelled {AutoMutualTls.TlsModeLabel}={AutoMutualTls.TlsModeIstio} (auto mTLS)"
                     : $"DestinationRule {rule!.Metadata.Namespace}/{rule.Metadata.Name} says tls.mode ISTIO_MUTUAL";
                 _diagnostics.Add(SecurityCodes.NoMeshIdentity, Severity.Warning, (Resource?)rule ?? owner,
                     rule is null || tls is null ? fieldPath + ".host" : "spec.trafficPolicy.tls.mode",
@@ -120,10 +124,8 @@ public sealed class ClusterResolver
             return (selected, null);
         }
 
-        var sans = tls?.SubjectAltNames ?? [];
-        var endpoints = selected.Select(e => MeshUpstream.UsesMeshTls(tls, e) ? MeshUpstream.WithTls(e) : e).ToArray();
-        var mesh = _mesh;
-        return (endpoints, ($"ISTIO_MUTUAL|{string.Join(',', sans)}", () => mesh.CreateClient(sans)));
+        var endpoints = selected.Select(e => AutoMutualTls.UsesMeshTls(tls, e) ? AutoMutualTls.WithTls(e) : e).ToArray();
+        return (endpoints, tls?.SubjectAltNames ?? []);
     }
 
     private Service? FindService(string host)

@@ -1,34 +1,28 @@
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
-using Ingress.LocalGateway.Runtime.Upstreams;
-using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Compile.Security;
 using Ingress.LocalGateway.Snapshot;
 using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway.Compile;
 
 /// <summary>
 /// Compiles a ConfigSet into a <see cref="GatewaySnapshot"/> as Istio builds an ingress gateway's Envoy config: the
 /// Gateways this gateway selects, their servers as listeners (HTTP servers on a port merged, HTTPS servers each with
-/// their own TLS setup and route table), the VirtualServices bound to them as virtual hosts, and the clusters.
+/// their own TLS setup and route table), the VirtualServices bound to them as virtual hosts, the clusters, and the
+/// RequestAuthentications and AuthorizationPolicies that select the gateway workload.
 /// </summary>
 public sealed class GatewayCompiler
 {
     private static readonly HashSet<string> PlainHttp = new(StringComparer.OrdinalIgnoreCase) { "HTTP", "HTTP2", "GRPC", "GRPC-WEB" };
 
     private readonly GatewayOptions _options;
-    private readonly UpstreamClientPool _clients;
     private readonly TimeProvider _time;
 
-    private readonly MeshUpstream? _mesh;
-
-    public GatewayCompiler(GatewayOptions options, UpstreamClientPool clients, TimeProvider? time = null,
-        MeshUpstream? mesh = null)
+    public GatewayCompiler(GatewayOptions options, TimeProvider? time = null)
     {
-        _mesh = mesh;
         _options = options;
-        _clients = clients;
         _time = time ?? TimeProvider.System;
     }
 
@@ -36,7 +30,8 @@ public sealed class GatewayCompiler
     public GatewaySnapshot Compile(ConfigSet config, long version = 1, IReadOnlyList<EndpointDefinition>? endpoints = null)
     {
         var diagnostics = new CompileDiagnostics(_options.AllowUnsupported);
-        var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _clients, _options.Namespace, diagnostics, _mesh);
+        var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _options.Namespace, diagnostics,
+            hasMeshIdentity: _options.MeshCaDirectory is not null);
         var translator = new RouteTranslator(clusters, diagnostics, _options.Labels, _options.Namespace);
         var virtualServices = SortByCreation(config.VirtualServices).ToList();
         ReportUnsupportedVirtualServiceParts(virtualServices, diagnostics);
@@ -153,12 +148,14 @@ public sealed class GatewayCompiler
         }
 
         var tracing = TelemetryTracingCompiler.Compile(config, _options, diagnostics);
+        var security = WorkloadSecurityCompiler.Compile(config, new WorkloadIdentity(_options.Namespace, _options.Labels));
         return new GatewaySnapshot
         {
-            Config = config,
             Listeners = listeners,
-            Clusters = new Dictionary<string, Cluster>(clusters.Clusters),
-            Diagnostics = Deduplicate(diagnostics.Items),
+            ClusterList = clusters.ClusterList,
+            Security = security,
+            PathNormalization = _options.PathNormalization,
+            Diagnostics = Deduplicate([.. diagnostics.Items, .. security.Diagnostics]),
             Version = version,
             LoadedAt = _time.GetUtcNow(),
             Tracing = tracing,

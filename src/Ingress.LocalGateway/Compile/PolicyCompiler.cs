@@ -1,7 +1,6 @@
 using System.Globalization;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
-using Ingress.LocalGateway.Snapshot.Policies;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 
@@ -281,7 +280,7 @@ public sealed class PolicyCompiler
 
         // Istio: allowOrigins when given, else the deprecated exact allowOrigin list.
         var origins = cors.AllowOrigins.Count > 0
-            ? cors.AllowOrigins.Select(o => StringMatcher.Compile(o)).ToList()
+            ? cors.AllowOrigins.Select(o => RouteParts.Matcher(o)).ToList()
             : cors.AllowOrigin.Select(o => StringMatcher.Exact(o)).ToList();
         var maxAge = "";
         if (!string.IsNullOrEmpty(cors.MaxAge) && Durations.TryParse(cors.MaxAge, out var age))

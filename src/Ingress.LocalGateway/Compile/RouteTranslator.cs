@@ -2,7 +2,6 @@ using System.Globalization;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Routing;
-using Ingress.LocalGateway.Snapshot.Policies;
 using Ingress.LocalGateway.Snapshot.Security.Authorization;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 
@@ -174,10 +173,10 @@ public sealed class RouteTranslator
             Action = action,
             Operation = operation,
             Source = source,
-            RequestHeaders = HeaderMutation.From(rule.Headers?.Request),
-            ResponseHeaders = HeaderMutation.From(rule.Headers?.Response),
+            RequestHeaders = RouteParts.Mutation(rule.Headers?.Request),
+            ResponseHeaders = RouteParts.Mutation(rule.Headers?.Response),
             Rewrite = rewrite,
-            Authority = !string.IsNullOrEmpty(rule.Rewrite?.Authority) ? rule.Rewrite!.Authority : HeaderMutation.AuthorityFrom(rule.Headers?.Request),
+            Authority = !string.IsNullOrEmpty(rule.Rewrite?.Authority) ? rule.Rewrite!.Authority : RouteParts.Authority(rule.Headers?.Request),
             Policies = policies(),
         };
     }
@@ -285,7 +284,7 @@ public sealed class RouteTranslator
             return false;
         }
 
-        matcher = StringMatcher.Compile(match, ignoreCase);
+        matcher = RouteParts.Matcher(match, ignoreCase);
         return true;
     }
 
@@ -408,9 +407,9 @@ public sealed class RouteTranslator
                 Subset = subset,
                 Weight = weight,
                 Cluster = cluster,
-                RequestHeaders = HeaderMutation.From(destination.Headers?.Request),
-                ResponseHeaders = HeaderMutation.From(destination.Headers?.Response),
-                Authority = HeaderMutation.AuthorityFrom(destination.Headers?.Request),
+                RequestHeaders = RouteParts.Mutation(destination.Headers?.Request),
+                ResponseHeaders = RouteParts.Mutation(destination.Headers?.Response),
+                Authority = RouteParts.Authority(destination.Headers?.Request),
             });
         }
 

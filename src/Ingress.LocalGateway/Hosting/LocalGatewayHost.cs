@@ -1,25 +1,26 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Compile.Security;
+using Ingress.LocalGateway.Hosting.Admin;
+using Ingress.LocalGateway.Hosting.Listeners;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Runtime;
+using Ingress.LocalGateway.Runtime.AccessLog;
+using Ingress.LocalGateway.Runtime.Edge;
+using Ingress.LocalGateway.Runtime.Forwarding;
+using Ingress.LocalGateway.Runtime.Metrics;
+using Ingress.LocalGateway.Runtime.Policies;
+using Ingress.LocalGateway.Runtime.Routing;
+using Ingress.LocalGateway.Runtime.Security;
+using Ingress.LocalGateway.Runtime.Security.Jwt;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Runtime.Tracing;
+using Ingress.LocalGateway.Runtime.Upstreams;
+using Ingress.LocalGateway.Snapshot;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
-using Ingress.LocalGateway.Hosting.Reload;
-using Ingress.LocalGateway.Compile;
-using Ingress.LocalGateway.Runtime.Upstreams;
-using Ingress.LocalGateway.Runtime.Tracing;
-using Ingress.LocalGateway.Hosting.Admin;
-using Ingress.LocalGateway.Runtime.AccessLog;
-using Ingress.LocalGateway.Hosting.Listeners;
-using Ingress.LocalGateway.Runtime.Security.Mtls;
-using Ingress.LocalGateway.Runtime;
-using Ingress.LocalGateway.Snapshot;
-using Ingress.LocalGateway.Runtime.Metrics;
-using Ingress.LocalGateway.Runtime.Routing;
-using Ingress.LocalGateway.Runtime.Forwarding;
-using Ingress.LocalGateway.Runtime.Security;
-using Ingress.LocalGateway.Runtime.Policies;
-using Ingress.LocalGateway.Runtime.Edge;
-using Ingress.LocalGateway.Compile.Security;
 
 namespace Ingress.LocalGateway.Hosting;
 
@@ -27,33 +28,31 @@ namespace Ingress.LocalGateway.Hosting;
 /// The local ingress gateway: loads and compiles the config, binds a listener per Gateway port, serves requests
 /// through the stage pipeline, runs the admin listener, and reloads when the files change.
 /// </summary>
-public sealed partial class LocalGatewayHost : IAsyncDisposable
+public sealed partial class LocalGatewayHost : IAsyncDisposable, IReloadTarget<ServingSnapshot>
 {
     private readonly GatewayOptions _options;
-    private readonly IConfigSource _source;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
-    private readonly UpstreamClientPool _clients = new();
+    private readonly UpstreamClientPool _clients;
+    private readonly JwksCache _jwks = new();
     private readonly GatewayCompiler _compiler;
-    private readonly MeshUpstream? _mesh;
+    private readonly MeshIdentity? _mesh;
     private readonly ListenerManager _listeners;
     private readonly AccessLogWriter? _accessLog;
     private readonly ServiceProvider _services;
-    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly ReloadableConfig<ServingSnapshot> _config;
     private readonly GatewayTracer? _tracer;
     private AdminServer? _admin;
-    private ConfigWatcher? _watcher;
-    private string _fingerprint = "";
-    private long _version;
 
     public LocalGatewayHost(GatewayOptions options, IConfigSource source, ILoggerFactory loggerFactory, TextWriter? accessLogOutput = null)
     {
         _options = options;
-        _source = source;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<LocalGatewayHost>();
-        _mesh = options.MeshCaDirectory is null ? null : new MeshUpstream(options.MeshCaDirectory, options.MeshIdentity);
-        _compiler = new GatewayCompiler(options, _clients, mesh: _mesh);
+        _mesh = options.MeshCaDirectory is null ? null : new MeshIdentity(options.MeshCaDirectory, options.MeshIdentity);
+        _clients = new UpstreamClientPool(mesh: _mesh);
+        _compiler = new GatewayCompiler(options);
+        _config = new ReloadableConfig<ServingSnapshot>(source, this, options.ReloadDebounce, _logger, "gateway");
         Metrics = new IstioMetrics(options.Namespace, options.Labels);
         var observers = new List<IRequestObserver>();
         if (options.AccessLog != AccessLogFormat.Off)
@@ -64,7 +63,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
 
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
         var forwarder = _services.GetRequiredService<IHttpForwarder>();
-        var stages = new List<IRequestStage> { new RequestFramingStage(), new EdgeHeadersStage() };
+        var stages = new List<IRequestStage> { new EdgeHeadersStage() };
         if (options.Tracing.Enabled)
         {
             _tracer = new GatewayTracer(options.Tracing, options);
@@ -89,7 +88,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
     public SnapshotHolder Snapshots { get; } = new();
 
     /// <summary>The certificate the gateway presents to mesh workloads, or null without <c>--mesh-ca</c>.</summary>
-    public WorkloadCertificate? MeshCertificate => _mesh?.Identity;
+    public WorkloadCertificate? MeshCertificate => _mesh?.Certificate;
 
     /// <summary>The request metrics.</summary>
     public IstioMetrics Metrics { get; }
@@ -115,136 +114,57 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
                 .ConfigureAwait(false);
         }
 
-        var loaded = _source.Load();
-        var (snapshot, findings) = Compile(loaded);
-        if (snapshot is null)
+        var loaded = await _config.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (loaded.Outcome != ReloadOutcome.Applied || loaded.BindErrors.Count > 0)
         {
-            return new GatewayStartResult { Started = false, Diagnostics = findings };
+            return new GatewayStartResult { Started = false, Diagnostics = loaded.Diagnostics, BindErrors = loaded.BindErrors };
         }
 
-        Log(findings);
-        Snapshots.Swap(snapshot);
-        _clients.Sweep(snapshot.Clusters.Values.Select(c => c.Runtime));
-        _fingerprint = loaded.Fingerprint;
-        var bindErrors = await _listeners.ApplyAsync(snapshot, cancellationToken).ConfigureAwait(false);
-        if (bindErrors.Count > 0)
-        {
-            return new GatewayStartResult { Started = false, Diagnostics = findings, BindErrors = bindErrors };
-        }
-
-        if (_source.WatchPaths.Count > 0)
-        {
-            _watcher = new ConfigWatcher(_source.WatchPaths, _options.ReloadDebounce, () => ReloadAsync(), _logger);
-        }
-
-        LogStarted(_logger, snapshot.Listeners.Count, snapshot.Version);
-        return new GatewayStartResult { Started = true, Diagnostics = findings };
+        _config.Watch();
+        LogStarted(_logger, Snapshots.Current.Listeners.Count, Snapshots.Current.Version);
+        return new GatewayStartResult { Started = true, Diagnostics = loaded.Diagnostics };
     }
 
     /// <summary>
     /// Loads the config again; if it is valid and changed, compiles it and swaps it in atomically. A config with errors
     /// is refused with its findings and the running one keeps serving.
     /// </summary>
-    public async Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken = default)
+    public Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken = default) => _config.ReloadAsync(cancellationToken);
+
+    /// <inheritdoc />
+    (ServingSnapshot? Compiled, IReadOnlyList<Diagnostic> Findings) IReloadTarget<ServingSnapshot>.Compile(ConfigLoadResult loaded, long version)
     {
-        await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var snapshot = _compiler.Compile(loaded.Config, version);
+        if (snapshot.Diagnostics.Any(d => d.Severity == Severity.Error))
         {
-            var loaded = _source.Load();
-            if (loaded.Fingerprint.Length > 0 && loaded.Fingerprint == _fingerprint)
-            {
-                return new ReloadResult { Outcome = ReloadOutcome.Unchanged };
-            }
-
-            var serving = Snapshots.Current;
-            if (!loaded.HasErrors && serving.Listeners.Count > 0 && loaded.Config.Resources.Count == 0)
-            {
-                // A file rewritten in place (truncate, then write) reads empty for a moment; an empty config is valid
-                // but would close every listener, so it is never taken for the user's intent.
-                return Refuse(loaded.Diagnostics, ReloadCodes.EmptyConfig,
-                    $"the config holds no resources (an empty or half-written file?); config version {serving.Version} " +
-                    "keeps serving. To stop serving, stop the gateway");
-            }
-
-            var (snapshot, findings) = Compile(loaded);
-            if (snapshot is null)
-            {
-                foreach (var finding in findings.Where(f => f.Severity == Severity.Error))
-                {
-                    LogRefused(_logger, finding.ToString());
-                }
-
-                return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = findings };
-            }
-
-            if (serving.Listeners.Count > 0 && snapshot.Listeners.Count == 0)
-            {
-                return Refuse(findings, ReloadCodes.NoListeners,
-                    $"the config would remove every listener (no Gateway selecting this gateway's labels has a server); " +
-                    $"config version {serving.Version} keeps serving. To stop serving, stop the gateway");
-            }
-
-            Log(findings);
-            Snapshots.Swap(snapshot);
-            _clients.Sweep(snapshot.Clusters.Values.Select(c => c.Runtime));
-            _fingerprint = loaded.Fingerprint;
-            var bindErrors = await _listeners.ApplyAsync(snapshot, cancellationToken).ConfigureAwait(false);
-            LogReloaded(_logger, snapshot.Version);
-            return new ReloadResult { Outcome = ReloadOutcome.Applied, Diagnostics = findings, BindErrors = bindErrors };
+            return (null, snapshot.Diagnostics);
         }
-        finally
-        {
-            _reloadGate.Release();
-        }
+
+        // The running state (clients, outlier detection, JWT keys) is taken over from the snapshot serving where a
+        // cluster or issuer is unchanged; it is only made live by ApplyAsync.
+        var serving = new ServingSnapshot(snapshot, _clients.Activate(snapshot.ClusterList), new ActiveSecurity(snapshot.Security, _jwks));
+        return (serving, snapshot.Diagnostics);
     }
 
-    private ReloadResult Refuse(IReadOnlyList<Diagnostic> findings, string code, string message)
-    {
-        var paths = _source.WatchPaths;
-        var refusal = new Diagnostic
-        {
-            Code = code,
-            Severity = Severity.Error,
-            Message = message,
-            Location = paths.Count > 0 ? new Ingress.Config.Diagnostics.SourceLocation(string.Join(", ", paths), 0, 0) : Ingress.Config.Diagnostics.SourceLocation.None,
-        };
-        LogRefused(_logger, refusal.ToString());
-        return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = [.. findings, refusal] };
-    }
+    /// <inheritdoc />
+    ReloadGuard? IReloadTarget<ServingSnapshot>.Refuse(ServingSnapshot serving, ServingSnapshot next) =>
+        serving.Snapshot.Listeners.Count > 0 && next.Snapshot.Listeners.Count == 0
+            ? new ReloadGuard(ReloadCodes.NoListeners,
+                "the config would remove every listener (no Gateway selecting this gateway's labels has a server)")
+            : null;
 
-    private (GatewaySnapshot? Snapshot, IReadOnlyList<Diagnostic> Findings) Compile(ConfigLoadResult loaded)
+    /// <inheritdoc />
+    async Task<IReadOnlyList<string>> IReloadTarget<ServingSnapshot>.ApplyAsync(ServingSnapshot serving, CancellationToken cancellationToken)
     {
-        if (loaded.HasErrors)
-        {
-            return (null, loaded.Diagnostics);
-        }
-
-        var snapshot = _compiler.Compile(loaded.Config, Interlocked.Increment(ref _version));
-        var security = GatewaySecurityCompiler.CompileFor(snapshot, loaded.Config, _options);
-        var findings = loaded.Diagnostics.Concat(snapshot.Diagnostics).Concat(security).ToList();
-        return findings.Skip(loaded.Diagnostics.Count).Any(d => d.Severity == Severity.Error) ? (null, findings) : (snapshot, findings);
-    }
-
-    private void Log(IEnumerable<Diagnostic> findings)
-    {
-        foreach (var finding in findings)
-        {
-            if (finding.Severity == Severity.Error)
-            {
-                LogRefused(_logger, finding.ToString());
-            }
-            else
-            {
-                LogFinding(_logger, finding.ToString());
-            }
-        }
+        Snapshots.Swap(serving);
+        _clients.Sweep(serving.Clusters);
+        return await _listeners.ApplyAsync(serving.Snapshot, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops watching, drains the listeners (requests in flight finish) and closes everything.</summary>
     public async Task StopAsync()
     {
-        _watcher?.Dispose();
-        _watcher = null;
+        _config.StopWatching();
         await _listeners.StopAsync().ConfigureAwait(false);
         if (_admin is not null)
         {
@@ -268,42 +188,17 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable
         _tracer?.Dispose();
         _clients.Dispose();
         _mesh?.Dispose();
-        _reloadGate.Dispose();
+        _config.Dispose();
     }
 
-    [LoggerMessage(EventId = 1000, Level = LogLevel.Information, Message = "Local gateway serving {Listeners} listener(s), config version {Version}")]
+    [LoggerMessage(EventId = LogEvents.GatewayStarted, Level = LogLevel.Information, Message = "Local gateway serving {Listeners} listener(s), config version {Version}")]
     private static partial void LogStarted(ILogger logger, int listeners, long version);
-
-    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Config reloaded: version {Version} is serving")]
-    private static partial void LogReloaded(ILogger logger, long version);
-
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "Config refused: {Finding}")]
-    private static partial void LogRefused(ILogger logger, string finding);
-
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "{Finding}")]
-    private static partial void LogFinding(ILogger logger, string finding);
 }
 
 /// <summary>The outcome of starting the gateway.</summary>
 public sealed record GatewayStartResult
 {
     public required bool Started { get; init; }
-    public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
-    public IReadOnlyList<string> BindErrors { get; init; } = [];
-}
-
-/// <summary>What a reload did.</summary>
-public enum ReloadOutcome
-{
-    Applied,
-    Unchanged,
-    Refused,
-}
-
-/// <summary>The outcome of a reload with its findings.</summary>
-public sealed record ReloadResult
-{
-    public required ReloadOutcome Outcome { get; init; }
     public IReadOnlyList<Diagnostic> Diagnostics { get; init; } = [];
     public IReadOnlyList<string> BindErrors { get; init; } = [];
 }

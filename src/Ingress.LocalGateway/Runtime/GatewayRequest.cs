@@ -1,10 +1,12 @@
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
-using Ingress.LocalGateway.Snapshot;
-using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Snapshot.Routing;
-using Ingress.LocalGateway.Snapshot.Policies;
+using Ingress.LocalGateway.Runtime.Edge;
 using Ingress.LocalGateway.Runtime.Tracing;
+using Ingress.LocalGateway.Runtime.Upstreams;
+using Ingress.LocalGateway.Snapshot;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Snapshot.Security.Authorization;
+using Ingress.LocalGateway.Snapshot.Upstreams;
+using Microsoft.AspNetCore.Http;
 
 namespace Ingress.LocalGateway.Runtime;
 
@@ -12,28 +14,35 @@ namespace Ingress.LocalGateway.Runtime;
 /// What the gateway knows about one request as it goes through the stages: where it came in, the route it took, the
 /// upstream it went to, and what the access log and metrics report (response flags and details).
 /// </summary>
-public sealed class GatewayRequest
+public sealed class GatewayRequest : IRoutedRequest
 {
-    public GatewayRequest(HttpContext http, GatewaySnapshot snapshot, ListenerConfig listener)
+    /// <param name="http">The request as Kestrel received it, already canonicalized in place.</param>
+    /// <param name="serving">The snapshot current when it arrived.</param>
+    /// <param name="listener">The listener of the Gateway port it arrived on.</param>
+    /// <param name="target">Its target after normalization (<see cref="RequestCanonicalizer"/>).</param>
+    public GatewayRequest(HttpContext http, ServingSnapshot serving, ListenerConfig listener, CanonicalTarget target)
     {
         Http = http;
-        Snapshot = snapshot;
+        Serving = serving;
         Listener = listener;
         StartTimestamp = Stopwatch.GetTimestamp();
         StartTime = DateTimeOffset.UtcNow;
         Scheme = listener.Protocol == ListenerProtocol.Https ? "https" : "http";
+        Method = http.Request.Method;
         Authority = http.Request.Headers.Host.ToString();
-        var target = RawTarget(http);
-        OriginalPathAndQuery = target;
-        var q = target.IndexOf('?', StringComparison.Ordinal);
-        Path = q >= 0 ? target[..q] : target;
-        Query = q >= 0 ? target[(q + 1)..] : "";
+        PathAndQuery = target.PathAndQuery;
+        Path = target.Path;
+        Query = target.Query;
+        ReceivedTarget = target.Received;
     }
 
     public HttpContext Http { get; }
 
-    /// <summary>The snapshot this request is served by, read once when it arrived (reloads do not affect it).</summary>
-    public GatewaySnapshot Snapshot { get; }
+    /// <summary>The snapshot (and its running state) this request is served by, read once when it arrived.</summary>
+    public ServingSnapshot Serving { get; }
+
+    /// <summary>The compiled snapshot this request is served by (reloads do not affect it).</summary>
+    public GatewaySnapshot Snapshot => Serving.Snapshot;
 
     public ListenerConfig Listener { get; }
     public long StartTimestamp { get; }
@@ -42,17 +51,32 @@ public sealed class GatewayRequest
     /// <summary><c>http</c> or <c>https</c>: the scheme of the connection (x-forwarded-proto, <c>match.scheme</c>).</summary>
     public string Scheme { get; }
 
-    /// <summary>The Host header as the client sent it (port kept).</summary>
-    public string Authority { get; set; }
+    /// <summary>The method (upper case: anything else was refused).</summary>
+    public string Method { get; }
 
-    /// <summary>The path as sent, without query; what uri matches see.</summary>
+    /// <summary>The Host header as the client sent it (port kept).</summary>
+    public string Authority { get; }
+
+    /// <summary>The normalized path without query: what uri matches, policies and rewrites see.</summary>
     public string Path { get; }
 
-    /// <summary>The raw query without <c>?</c>.</summary>
+    /// <summary>The query as received, without <c>?</c>.</summary>
     public string Query { get; }
 
-    /// <summary>The request target as received (<c>%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%</c>).</summary>
-    public string OriginalPathAndQuery { get; }
+    /// <summary>
+    /// The normalized path with the query: what is forwarded when no rewrite applies, and what the access log prints
+    /// (<c>%REQ(X-ENVOY-ORIGINAL-PATH?:PATH)%</c>).
+    /// </summary>
+    public string PathAndQuery { get; }
+
+    /// <summary>The target exactly as the client sent it, before normalization. For diagnostics only.</summary>
+    public string ReceivedTarget { get; }
+
+    /// <summary>The request headers (the stages before forwarding add, set and remove some).</summary>
+    public IHeaderDictionary Headers => Http.Request.Headers;
+
+    /// <summary>The JWT the security stage verified, or null.</summary>
+    public VerifiedJwt? Jwt { get; set; }
 
     /// <summary>The SNI the client sent, or null.</summary>
     public string? ServerName { get; set; }
@@ -62,6 +86,9 @@ public sealed class GatewayRequest
     public RouteEntry? Route { get; set; }
     public WeightedDestination? Destination { get; set; }
     public EndpointDefinition? Endpoint { get; set; }
+
+    /// <summary>The running state of the destination's cluster, or null when there is no cluster (503 NC).</summary>
+    public ClusterRuntime? Upstream => Destination?.Cluster is { } cluster ? Serving.For(cluster) : null;
 
     /// <summary>The path and query sent upstream (after rewrites).</summary>
     public string UpstreamPathAndQuery { get; set; } = "";
@@ -115,16 +142,4 @@ public sealed class GatewayRequest
 
     /// <summary>The trace span name (the route's decorator, else <c>egress &lt;Host&gt;</c>).</summary>
     public string Operation => Route?.Operation ?? "egress " + Authority;
-
-    private static string RawTarget(HttpContext http)
-    {
-        var raw = http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget;
-        if (!string.IsNullOrEmpty(raw) && raw[0] == '/')
-        {
-            return raw;
-        }
-
-        // Absolute-form or missing raw target: rebuild from the decoded parts.
-        return http.Request.Path.ToUriComponent() + http.Request.QueryString.ToUriComponent();
-    }
 }

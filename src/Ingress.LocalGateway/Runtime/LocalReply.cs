@@ -1,7 +1,8 @@
 using System.Text;
-using Microsoft.AspNetCore.Http;
-using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Runtime.Edge;
 using Ingress.LocalGateway.Runtime.Policies;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Microsoft.AspNetCore.Http;
 
 namespace Ingress.LocalGateway.Runtime;
 
@@ -101,6 +102,11 @@ public static class LocalReply
     /// </summary>
     public static Task DownstreamProtocolErrorReply(GatewayRequest request, string details) =>
         WriteAsync(request, StatusCodes.Status400BadRequest, "DPE", details, BadRequest, closeConnection: true);
+
+    /// <summary>Answers a request refused before any stage ran (see <see cref="RequestCanonicalizer"/>).</summary>
+    public static Task RefuseAsync(GatewayRequest request, Refusal refusal) =>
+        WriteAsync(request, refusal.Status, refusal.Flags, refusal.Details,
+            refusal.Body.Length == 0 ? [] : Encoding.UTF8.GetBytes(refusal.Body), closeConnection: refusal.CloseConnection);
 
     /// <summary>Writes a local reply: status, flags, details, <c>text/plain</c> body, the route's response headers.</summary>
     public static async Task WriteAsync(GatewayRequest request, int status, string? flags, string details, byte[] body, string? location = null,

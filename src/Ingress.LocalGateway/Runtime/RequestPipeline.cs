@@ -1,7 +1,8 @@
 using System.Diagnostics;
+using Ingress.LocalGateway.Runtime.Edge;
+using Ingress.LocalGateway.Runtime.Metrics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Ingress.LocalGateway.Runtime.Metrics;
 
 namespace Ingress.LocalGateway.Runtime;
 
@@ -39,16 +40,18 @@ public sealed partial class RequestPipeline
     /// <summary>Handles a request that arrived on the listener of Gateway port <paramref name="port"/>.</summary>
     public async Task HandleAsync(HttpContext context, int port)
     {
-        var snapshot = _snapshots.Current;
+        var serving = _snapshots.Serving;
         context.Response.Headers.Server = LocalReply.ServerHeader;
-        if (!snapshot.Listeners.TryGetValue(port, out var listener))
+        if (!serving.Snapshot.Listeners.TryGetValue(port, out var listener))
         {
             // The port was removed by a reload while this connection stayed open.
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
 
-        var request = new GatewayRequest(context, snapshot, listener);
+        // One view of the request from here on: checked and normalized in place before any stage sees it.
+        var refusal = RequestCanonicalizer.Apply(context, serving.Snapshot.PathNormalization, out var target);
+        var request = new GatewayRequest(context, serving, listener, target);
         context.Features.Set(request);
         // Wrapping the bodies costs two streams and makes ASP.NET put a stream adapter in front of Kestrel's response
         // writer; only done when something reports the byte counts.
@@ -64,6 +67,12 @@ public sealed partial class RequestPipeline
 
         try
         {
+            if (refusal is not null)
+            {
+                await LocalReply.RefuseAsync(request, refusal).ConfigureAwait(false);
+                return;
+            }
+
             var stages = _stages;
             for (var i = 0; i < stages.Count; i++)
             {
@@ -75,7 +84,7 @@ public sealed partial class RequestPipeline
         }
         catch (Exception e) when (!context.Response.HasStarted)
         {
-            LogUnexpected(_logger, e, request.OriginalPathAndQuery);
+            LogUnexpected(_logger, e, request.PathAndQuery);
             await LocalReply.WriteAsync(request, StatusCodes.Status500InternalServerError, null, "gateway_error", []).ConfigureAwait(false);
         }
         finally
@@ -110,8 +119,8 @@ public sealed partial class RequestPipeline
         var record = new RequestRecord
         {
             StartTime = request.StartTime,
-            Method = http.Request.Method,
-            Path = request.OriginalPathAndQuery,
+            Method = request.Method,
+            Path = request.PathAndQuery,
             Protocol = http.Request.Protocol,
             ResponseCode = code,
             ResponseFlags = flags,
@@ -161,6 +170,6 @@ public sealed partial class RequestPipeline
             : $"{ip}:{port}";
     }
 
-    [LoggerMessage(EventId = 1100, Level = LogLevel.Error, Message = "Unexpected failure while handling {Path}")]
+    [LoggerMessage(EventId = LogEvents.UnexpectedFailure, Level = LogLevel.Error, Message = "Unexpected failure while handling {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string path);
 }

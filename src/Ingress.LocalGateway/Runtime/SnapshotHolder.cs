@@ -8,14 +8,17 @@ namespace Ingress.LocalGateway.Runtime;
 /// </summary>
 public sealed class SnapshotHolder
 {
-    private GatewaySnapshot _current = GatewaySnapshot.Empty;
+    private ServingSnapshot _current = ServingSnapshot.Empty;
 
-    /// <summary>The snapshot to serve new requests with.</summary>
-    public GatewaySnapshot Current => Volatile.Read(ref _current);
+    /// <summary>The snapshot (with its running state) to serve new requests with.</summary>
+    public ServingSnapshot Serving => Volatile.Read(ref _current);
+
+    /// <summary>The compiled snapshot being served.</summary>
+    public GatewaySnapshot Current => Serving.Snapshot;
 
     /// <summary>Whether a config has been loaded.</summary>
     public bool HasConfig => Current.Version > 0;
 
     /// <summary>Swaps in a new snapshot and returns the old one.</summary>
-    public GatewaySnapshot Swap(GatewaySnapshot next) => Interlocked.Exchange(ref _current, next);
+    public ServingSnapshot Swap(ServingSnapshot next) => Interlocked.Exchange(ref _current, next);
 }

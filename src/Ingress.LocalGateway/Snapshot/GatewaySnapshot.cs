@@ -1,36 +1,45 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
-using Ingress.Config.Model;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Snapshot.Security;
 using Ingress.LocalGateway.Snapshot.Tls;
 using Ingress.LocalGateway.Snapshot.Tracing;
 using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Snapshot.Routing;
 
 namespace Ingress.LocalGateway.Snapshot;
 
 /// <summary>
-/// Everything the gateway serves, compiled from one ConfigSet: listeners, route tables, TLS setups and clusters.
-/// Immutable; a reload builds a new one and swaps it in whole.
+/// Everything the gateway serves, compiled from one ConfigSet: listeners, route tables, TLS setups, clusters and the
+/// gateway workload's security, with the findings of the compile. Immutable data (no sockets, clients or caches: the
+/// runtime keeps those); a reload builds a new one and swaps it in whole.
 /// </summary>
 public sealed class GatewaySnapshot
 {
+    private IReadOnlyDictionary<string, Cluster>? _clusters;
+
     /// <summary>An empty snapshot: nothing listens, nothing routes.</summary>
     public static GatewaySnapshot Empty { get; } = new()
     {
-        Config = new ConfigSet(),
         Listeners = new Dictionary<int, ListenerConfig>(),
-        Clusters = new Dictionary<string, Cluster>(),
+        ClusterList = [],
         Diagnostics = [],
         Version = 0,
     };
 
-    public required ConfigSet Config { get; init; }
-
     /// <summary>By Gateway port number.</summary>
     public required IReadOnlyDictionary<int, ListenerConfig> Listeners { get; init; }
 
-    /// <summary>By cluster name (<c>outbound|80||host</c>).</summary>
-    public required IReadOnlyDictionary<string, Cluster> Clusters { get; init; }
+    /// <summary>Every cluster a route refers to, by <see cref="Cluster.Index"/>.</summary>
+    public required IReadOnlyList<Cluster> ClusterList { get; init; }
+
+    /// <summary>The clusters by name (<c>outbound|80||host</c>).</summary>
+    public IReadOnlyDictionary<string, Cluster> Clusters => _clusters ??= ClusterList.ToDictionary(c => c.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The gateway workload's RequestAuthentications and AuthorizationPolicies, compiled with the routes so a request
+    /// is authenticated and authorized by the same config version it is routed by.
+    /// </summary>
+    public WorkloadSecurity Security { get; init; } = WorkloadSecurity.None;
 
     /// <summary>The gateway's own findings (unsupported fields, missing credentials, listener conflicts).</summary>
     public required IReadOnlyList<Diagnostic> Diagnostics { get; init; }
@@ -46,6 +55,9 @@ public sealed class GatewaySnapshot
 
     /// <summary>Trace sampling percentage from the Telemetry resources (100 when none sets it).</summary>
     public double SamplingPercentage { get; init; } = 100;
+
+    /// <summary>How request paths are normalized before routing and policies (MeshConfig <c>pathNormalization</c>).</summary>
+    public PathNormalization PathNormalization { get; init; } = PathNormalization.Base;
 }
 
 /// <summary>The kind of listener a Gateway port becomes.</summary>

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Ingress.Cli.Tests.DeployKit;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Snapshot.Security;
 
 namespace Ingress.Cli.Tests.EndToEnd;
 

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
+using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Reload;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.LocalGateway.Tests.Behaviour;
 

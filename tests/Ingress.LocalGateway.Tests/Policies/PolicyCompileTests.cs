@@ -1,11 +1,9 @@
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Tests.Infrastructure;
-using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Compile;
 using Ingress.LocalGateway.Hosting.Endpoints;
 using Ingress.LocalGateway.Runtime.Forwarding;
-using Ingress.LocalGateway.Snapshot.Policies;
-using Ingress.LocalGateway.Compile;
-using Ingress.LocalGateway.Runtime.Upstreams;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Tests.Infrastructure;
 
 namespace Ingress.LocalGateway.Tests.Policies;
 
@@ -17,8 +15,7 @@ public sealed class PolicyCompileTests
         var config = GatewayHarness.Load(PolicyYaml.With(http));
         var endpoints = new[] { "svc.default.svc.cluster.local:80=http://127.0.0.1:1", "mirror.default.svc.cluster.local:80=http://127.0.0.1:2" }
             .Select(e => EndpointParser.Parse(e, out _)!).ToList();
-        using var clients = new UpstreamClientPool();
-        var snapshot = new GatewayCompiler(new GatewayOptions { Endpoints = endpoints }, clients).Compile(config);
+        var snapshot = new GatewayCompiler(new GatewayOptions { Endpoints = endpoints }).Compile(config);
         return (snapshot.Listeners[80].HttpRoutes!.VirtualHosts.Single().Routes[0], snapshot.Diagnostics);
     }
 

@@ -363,7 +363,7 @@ public sealed class RetryTests : IAsyncLifetime
                 connectionPool:
                   http: {maxRetries: 1}
             """, [PolicyYaml.Endpoint(_a), PolicyYaml.Endpoint(_b)]);
-        var cluster = gw.Host.Snapshots.Current.Clusters["outbound|80||svc.default.svc.cluster.local"];
+        var cluster = gw.Host.Snapshots.Serving.Cluster("outbound|80||svc.default.svc.cluster.local");
 
         // Another request's retry holds the only slot: this one may not retry.
         using (var held = cluster.TryAcquireRetry())

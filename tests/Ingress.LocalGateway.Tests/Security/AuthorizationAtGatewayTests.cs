@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography.X509Certificates;
-using Ingress.LocalGateway.Tests.Infrastructure;
-using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Tests.Infrastructure;
 
 namespace Ingress.LocalGateway.Tests.Security;
 

@@ -1,6 +1,7 @@
 using System.Net;
-using Ingress.LocalGateway.Tests.Infrastructure;
 using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Tests.Infrastructure;
 
 namespace Ingress.LocalGateway.Tests.Sidecar;
 

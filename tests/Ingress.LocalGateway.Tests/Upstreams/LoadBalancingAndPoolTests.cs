@@ -1,9 +1,9 @@
 using System.Net;
+using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Runtime.Upstreams;
+using Ingress.LocalGateway.Snapshot.Upstreams;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Runtime.Upstreams;
-using Ingress.LocalGateway.Compile;
 
 namespace Ingress.LocalGateway.Tests.Upstreams;
 
@@ -156,7 +156,7 @@ public sealed class LoadBalancingAndPoolTests : IAsyncLifetime
                   http: {http1MaxPendingRequests: 1}
             """, 1);
         var client = gw.Client(80);
-        var limiter = gw.Host.Snapshots.Current.Clusters[ClusterName].Runtime.Limiter;
+        var limiter = gw.Host.Snapshots.Serving.Cluster(ClusterName).Limiter;
         var first = client.GetAsync("http://x/hold");
         await Poll.UntilAsync(() => _backends[0].Requests.Count == 1);
         var second = client.GetAsync("http://x/hold");
@@ -313,7 +313,7 @@ public sealed class LoadBalancingAndPoolTests : IAsyncLifetime
                 connectionPool:
                   http: {maxRetries: 1}
             """, 1);
-        var cluster = gw.Host.Snapshots.Current.Clusters[ClusterName];
+        var cluster = gw.Host.Snapshots.Serving.Cluster(ClusterName);
 
         using var first = cluster.TryAcquireRetry();
         var second = cluster.TryAcquireRetry();

@@ -1,7 +1,8 @@
 using System.Net;
+using Ingress.LocalGateway.Hosting;
+using Ingress.LocalGateway.Hosting.Reload;
 using Ingress.LocalGateway.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
-using Ingress.LocalGateway.Hosting;
 
 namespace Ingress.LocalGateway.Tests.Upstreams;
 
@@ -65,7 +66,7 @@ public sealed class OutlierDetectionTests : IAsyncLifetime
         Assert.Equal(10, _backends[1].Requests.Count);
         Assert.Equal(2, results.Count(r => r is { Status: HttpStatusCode.InternalServerError, Body: "broken" }));
         Assert.Equal(10, results.Count(r => r is { Status: HttpStatusCode.OK, Body: "b /p" }));
-        Assert.Equal(1, gw.Host.Snapshots.Current.Clusters[LoadBalancingAndPoolTests.ClusterName].Runtime.Outlier!.EjectedCount);
+        Assert.Equal(1, gw.Host.Snapshots.Serving.Cluster(LoadBalancingAndPoolTests.ClusterName).Outlier!.EjectedCount);
     }
 
     [Fact]
@@ -163,7 +164,7 @@ public sealed class OutlierDetectionTests : IAsyncLifetime
 
         Assert.Equal(4, _backends[0].Requests.Count);
         Assert.Equal(4, _backends[1].Requests.Count);
-        Assert.Equal(1, gw.Host.Snapshots.Current.Clusters[LoadBalancingAndPoolTests.ClusterName].Runtime.Outlier!.EjectedCount);
+        Assert.Equal(1, gw.Host.Snapshots.Serving.Cluster(LoadBalancingAndPoolTests.ClusterName).Outlier!.EjectedCount);
     }
 
     [Fact]

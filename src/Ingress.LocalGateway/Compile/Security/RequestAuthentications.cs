@@ -1,11 +1,10 @@
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
-using Ingress.LocalGateway.Runtime.Security.Jwt;
 using Ingress.LocalGateway.Snapshot.Security.Jwt;
 
 namespace Ingress.LocalGateway.Compile.Security;
 
-/// <summary>Builds the JWT authenticator for one workload from the RequestAuthentications in a config.</summary>
+/// <summary>Compiles the JWT providers of one workload from the RequestAuthentications in a config.</summary>
 public static class RequestAuthentications
 {
     /// <summary>
@@ -13,8 +12,8 @@ public static class RequestAuthentications
     /// Istio does. Rules whose keys cannot be used are reported (an error for bad inline keys, a warning for a
     /// <c>jwksUri</c> that a local run cannot reach; tokens of that issuer then fail).
     /// </summary>
-    public static JwtAuthenticator ForWorkload(ConfigSet config, WorkloadIdentity workload, HttpClient jwksClient,
-        out IReadOnlyList<Diagnostic> findings, string rootNamespace = PolicySelection.DefaultRootNamespace, TimeProvider? time = null)
+    public static IReadOnlyList<JwtProvider> ForWorkload(ConfigSet config, WorkloadIdentity workload,
+        out IReadOnlyList<Diagnostic> findings, string rootNamespace = PolicySelection.DefaultRootNamespace)
     {
         var diagnostics = new List<Diagnostic>();
         var rules = new List<(RequestAuthentication Policy, JwtRule Rule, int Index)>();
@@ -45,7 +44,7 @@ public static class RequestAuthentications
         {
             var (policy, rule, index) = ordered[n];
             var path = $"spec.jwtRules[{index}]";
-            var keys = Keys(policy, rule, path, jwksClient, time, diagnostics);
+            var keys = Keys(policy, rule, path, diagnostics);
             if (keys is null)
             {
                 continue;
@@ -67,24 +66,23 @@ public static class RequestAuthentications
         }
 
         findings = diagnostics;
-        return new JwtAuthenticator(providers, time);
+        return providers;
     }
 
-    private static JwksSource? Keys(RequestAuthentication policy, JwtRule rule, string path, HttpClient client,
-        TimeProvider? time, List<Diagnostic> diagnostics)
+    private static JwksSpec? Keys(RequestAuthentication policy, JwtRule rule, string path, List<Diagnostic> diagnostics)
     {
         if (!string.IsNullOrWhiteSpace(rule.Jwks))
         {
             try
             {
-                if (JwksSource.Parse(rule.Jwks).Count == 0)
+                if (JwksSpec.ParseKeys(rule.Jwks).Count == 0)
                 {
                     diagnostics.Add(Finding(policy, Severity.Error, SecurityCodes.InvalidJwtRule, path + ".jwks",
                         "the JWKS has no keys: give the issuer's public keys (a {\"keys\":[...]} document)"));
                     return null;
                 }
 
-                return JwksSource.Inline(rule.Jwks);
+                return JwksSpec.Inline(rule.Jwks);
             }
             catch (FormatException e)
             {
@@ -102,16 +100,16 @@ public static class RequestAuthentications
             return null;
         }
 
-        if (!Uri.TryCreate(uriText, UriKind.Absolute, out var uri) || !JwksSource.IsLocallyReachable(uri))
+        if (!Uri.TryCreate(uriText, UriKind.Absolute, out var uri) || !JwksSpec.IsLocallyReachable(uri))
         {
             diagnostics.Add(Finding(policy, Severity.Warning, SecurityCodes.InvalidJwtRule, path + ".jwksUri",
                 $"jwksUri '{uriText}' cannot be fetched in a local run (only http/https on loopback and file:// are): " +
                 $"tokens of issuer '{rule.Issuer}' will be refused with \"{JwtStatus.JwksFetchFail}\"; put the keys " +
                 "inline in jwks in a local overlay to test with them"));
-            return JwksSource.Unavailable(uriText);
+            return JwksSpec.Unavailable(uriText);
         }
 
-        return JwksSource.Remote(uri, client, time);
+        return JwksSpec.Remote(uri);
     }
 
     private static Diagnostic Finding(RequestAuthentication policy, Severity severity, string code, string fieldPath, string message) => new()

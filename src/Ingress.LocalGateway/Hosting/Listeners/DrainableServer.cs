@@ -1,4 +1,5 @@
 using System.Net;
+using Ingress.LocalGateway.Runtime.Edge;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -24,7 +25,7 @@ internal static class DrainableServer
         Action<ListenOptions, ConnectionDrain> configure, RequestDelegate handler)
     {
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new KestrelLogFilter(loggerFactory));
         builder.Services.AddLogging();
         var drain = new ConnectionDrain();
         ConnectionDrain.AddClosableTransport(builder);
@@ -33,6 +34,15 @@ internal static class DrainableServer
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = null;
+            // Envoy's defaults, which Istio keeps: 60 KiB of request line and headers, 100 headers. Kestrel's own are
+            // smaller (8 KiB line, 32 KiB headers); the sum of both is checked per request by RequestCanonicalizer.
+            kestrel.Limits.MaxRequestLineSize = RequestCanonicalizer.MaxHeadersBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = RequestCanonicalizer.MaxHeadersBytes;
+            kestrel.Limits.MaxRequestHeaderCount = RequestCanonicalizer.MaxHeadersCount;
+            kestrel.Limits.Http2.MaxRequestHeaderFieldSize = RequestCanonicalizer.MaxHeadersBytes;
+            // A request's :scheme is taken as sent (HTTP/2 with prior knowledge runs on a cleartext connection that
+            // Kestrel is told is h2); the gateway's scheme comes from the listener, never from this.
+            kestrel.AllowAlternateSchemes = true;
             kestrel.Listen(address, listen =>
             {
                 listen.Use(drain.CountConnections);

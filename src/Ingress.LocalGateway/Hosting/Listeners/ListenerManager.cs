@@ -1,7 +1,7 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
-using Ingress.LocalGateway.Snapshot;
 using Ingress.LocalGateway.Runtime;
+using Ingress.LocalGateway.Snapshot;
+using Microsoft.Extensions.Logging;
 
 namespace Ingress.LocalGateway.Hosting.Listeners;
 
@@ -155,12 +155,12 @@ public sealed partial class ListenerManager : IAsyncDisposable
         _gate.Dispose();
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Information, Message = "Gateway port {Port} ({Protocol}) listening on {Address}")]
+    [LoggerMessage(EventId = LogEvents.ListenerBound, Level = LogLevel.Information, Message = "Gateway port {Port} ({Protocol}) listening on {Address}")]
     private static partial void LogListening(ILogger logger, int port, ListenerProtocol protocol, IPEndPoint address);
 
-    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Gateway port {Port} closed ({Address})")]
+    [LoggerMessage(EventId = LogEvents.ListenerClosed, Level = LogLevel.Information, Message = "Gateway port {Port} closed ({Address})")]
     private static partial void LogClosed(ILogger logger, int port, IPEndPoint address);
 
-    [LoggerMessage(EventId = 1302, Level = LogLevel.Error, Message = "Gateway port {Port} could not be bound: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.ListenerBindFailed, Level = LogLevel.Error, Message = "Gateway port {Port} could not be bound: {Reason}")]
     private static partial void LogBindFailed(ILogger logger, int port, string reason);
 }

@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
+using Ingress.LocalGateway.Runtime;
+using Ingress.LocalGateway.Snapshot;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Ingress.LocalGateway.Snapshot;
-using Ingress.LocalGateway.Runtime;
 
 namespace Ingress.LocalGateway.Hosting.Listeners;
 
@@ -64,7 +64,10 @@ public sealed partial class PortListener : IAsyncDisposable
             }
             else
             {
-                listen.Protocols = HttpProtocols.Http1;
+                // HTTP/1.1, and HTTP/2 with prior knowledge (Envoy's codec AUTO on Istio's HTTP servers).
+                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                listen.Use(CleartextHttp2.Detect);
+                listen.Use(draining.GoAwayWhenDraining);
             }
         }, context => pipeline.HandleAsync(context, port));
         self = new PortListener(app, drain, port, protocol, address, logger);
@@ -129,18 +132,18 @@ public sealed partial class PortListener : IAsyncDisposable
         _drain.Dispose();
     }
 
-    [LoggerMessage(EventId = 1200, Level = LogLevel.Debug, Message = "TLS handshake refused: SNI '{Sni}' matches no Gateway server on port {Port}")]
+    [LoggerMessage(EventId = LogEvents.SniNoMatch, Level = LogLevel.Debug, Message = "TLS handshake refused: SNI '{Sni}' matches no Gateway server on port {Port}")]
     private static partial void LogNoServer(ILogger logger, string sni, int port);
 
-    [LoggerMessage(EventId = 1201, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.CredentialUnusable, Level = LogLevel.Warning,
         Message = "TLS handshake failed for SNI '{Sni}' on port {Port}: the credential {Credential} is unusable: {Reason}")]
     private static partial void LogCredentialFailure(ILogger logger, string sni, int port, string credential, string reason);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.ListenerDraining, Level = LogLevel.Information,
         Message = "Gateway port {Port} draining: no new connections, {Open} open one(s) asked to close, up to {Seconds} s")]
     private static partial void LogDraining(ILogger logger, int port, int open, double seconds);
 
-    [LoggerMessage(EventId = 1203, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.ListenerDrained, Level = LogLevel.Information,
         Message = "Gateway port {Port} drained ({Left} connection(s) still open at the end were closed)")]
     private static partial void LogDrained(ILogger logger, int port, int left);
 }

@@ -67,6 +67,6 @@ public sealed partial class ConfigWatcher : IDisposable
         _timer.Dispose();
     }
 
-    [LoggerMessage(EventId = 1400, Level = LogLevel.Error, Message = "Config reload failed unexpectedly; the running config keeps serving")]
+    [LoggerMessage(EventId = LogEvents.ReloadCrashed, Level = LogLevel.Error, Message = "Config reload failed unexpectedly; the running config keeps serving")]
     private static partial void LogReloadCrashed(ILogger logger, Exception exception);
 }

@@ -1,17 +1,19 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
+using Ingress.LocalGateway.Compile.Security;
+using Ingress.LocalGateway.Hosting.Listeners;
+using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Runtime.Security;
+using Ingress.LocalGateway.Runtime.Security.Jwt;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Runtime.Sidecar;
+using Ingress.LocalGateway.Snapshot.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
-using Ingress.LocalGateway.Hosting.Listeners;
-using Ingress.LocalGateway.Hosting.Reload;
-using Ingress.LocalGateway.Runtime.Security.Mtls;
-using Ingress.LocalGateway.Runtime.Sidecar;
-using Ingress.LocalGateway.Compile.Security;
-using Ingress.LocalGateway.Snapshot.Security;
 
 namespace Ingress.LocalGateway.Hosting.Sidecar;
 
@@ -22,12 +24,9 @@ namespace Ingress.LocalGateway.Hosting.Sidecar;
 /// SPIFFE certificate from the local mesh CA, re-issued at half its lifetime. The config is reloaded when the files
 /// change; a config with errors is refused and the running one keeps being enforced.
 /// </summary>
-public sealed partial class SidecarHost : IAsyncDisposable
+public sealed partial class SidecarHost : IAsyncDisposable, IReloadTarget<SidecarState>
 {
-    private static readonly HttpClient JwksClient = new() { Timeout = TimeSpan.FromSeconds(5) };
-
     private readonly SidecarOptions _options;
-    private readonly IConfigSource _source;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -35,20 +34,18 @@ public sealed partial class SidecarHost : IAsyncDisposable
     private readonly HttpMessageInvoker _serviceClient;
     private readonly List<(WebApplication App, ConnectionDrain Drain)> _apps = [];
     private readonly List<IPEndPoint> _outboundAddresses = [];
-    private readonly SemaphoreSlim _reloadGate = new(1, 1);
+    private readonly ReloadableConfig<SidecarState> _config;
+    private readonly JwksCache _jwks = new();
     private SidecarState? _state;
     private MeshCa? _ca;
     private HttpMessageInvoker? _meshClient;
-    private ConfigWatcher? _watcher;
-    private string _fingerprint = "";
-    private long _version;
 
     public SidecarHost(SidecarOptions options, IConfigSource source, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         _options = options;
-        _source = source;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger<SidecarHost>();
+        _config = new ReloadableConfig<SidecarState>(source, this, options.ReloadDebounce, _logger, "workload proxy");
         _time = time ?? TimeProvider.System;
         _services = new ServiceCollection().AddSingleton(loggerFactory).AddLogging().AddHttpForwarder().BuildServiceProvider();
         _serviceClient = new HttpMessageInvoker(new SocketsHttpHandler
@@ -83,16 +80,13 @@ public sealed partial class SidecarHost : IAsyncDisposable
     /// </summary>
     public async Task<SidecarStartResult> StartAsync(CancellationToken cancellationToken = default)
     {
-        var loaded = _source.Load();
-        var (state, findings) = Compile(loaded);
-        if (state is null)
+        var loaded = await _config.LoadAsync(cancellationToken).ConfigureAwait(false);
+        if (loaded.Outcome != ReloadOutcome.Applied)
         {
-            return new SidecarStartResult { Started = false, Diagnostics = findings };
+            return new SidecarStartResult { Started = false, Diagnostics = loaded.Diagnostics };
         }
 
-        Log(findings);
-        Volatile.Write(ref _state, state);
-        _fingerprint = loaded.Fingerprint;
+        var state = _state!;
         _ca = MeshCa.LoadOrCreate(_options.MeshCaDirectory);
         Certificate = new WorkloadCertificate(_ca, _options.SpiffeId, _options.CertificateLifetime, _time);
         var forwarder = _services.GetRequiredService<IHttpForwarder>();
@@ -113,72 +107,41 @@ public sealed partial class SidecarHost : IAsyncDisposable
             }
         }
 
-        if (_source.WatchPaths.Count > 0)
-        {
-            _watcher = new ConfigWatcher(_source.WatchPaths, _options.ReloadDebounce, () => ReloadAsync(), _logger);
-        }
-
+        _config.Watch();
         LogStarted(_logger, _options.SpiffeId, InboundAddress, _options.Forward, state.PeerAuthentication.Mode);
-        return new SidecarStartResult { Started = true, Diagnostics = findings };
+        return new SidecarStartResult { Started = true, Diagnostics = loaded.Diagnostics };
     }
 
     /// <summary>Loads the config again and, when it is valid and changed, enforces it from the next request on.</summary>
-    public async Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken = default)
+    public Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken = default) => _config.ReloadAsync(cancellationToken);
+
+    /// <inheritdoc />
+    (SidecarState? Compiled, IReadOnlyList<Diagnostic> Findings) IReloadTarget<SidecarState>.Compile(ConfigLoadResult loaded, long version)
     {
-        await _reloadGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var loaded = _source.Load();
-            if (loaded.Fingerprint.Length > 0 && loaded.Fingerprint == _fingerprint)
-            {
-                return new ReloadResult { Outcome = ReloadOutcome.Unchanged };
-            }
-
-            var (state, findings) = Compile(loaded);
-            if (state is null)
-            {
-                foreach (var finding in findings.Where(f => f.Severity == Severity.Error))
-                {
-                    LogRefused(_logger, finding.ToString());
-                }
-
-                return new ReloadResult { Outcome = ReloadOutcome.Refused, Diagnostics = findings };
-            }
-
-            Log(findings);
-            Volatile.Write(ref _state, state);
-            _fingerprint = loaded.Fingerprint;
-            LogReloaded(_logger, state.Version);
-            return new ReloadResult { Outcome = ReloadOutcome.Applied, Diagnostics = findings };
-        }
-        finally
-        {
-            _reloadGate.Release();
-        }
-    }
-
-    private (SidecarState? State, IReadOnlyList<Diagnostic> Findings) Compile(ConfigLoadResult loaded)
-    {
-        if (loaded.HasErrors)
-        {
-            return (null, loaded.Diagnostics);
-        }
-
         var workload = new WorkloadIdentity(_options.Namespace, _options.Labels);
-        var security = WorkloadSecurity.Compile(loaded.Config, workload, JwksClient);
-        var findings = loaded.Diagnostics.Concat(security.Diagnostics).ToList();
+        var security = WorkloadSecurityCompiler.Compile(loaded.Config, workload);
         if (security.HasErrors)
         {
-            return (null, findings);
+            return (null, security.Diagnostics);
         }
 
         var state = new SidecarState
         {
-            PeerAuthentication = PeerAuthenticationPolicy.ForWorkload(loaded.Config, workload),
-            Security = security,
-            Version = Interlocked.Increment(ref _version),
+            PeerAuthentication = PeerAuthentications.ForWorkload(loaded.Config, workload),
+            Security = new ActiveSecurity(security, _jwks, _time),
+            Version = version,
         };
-        return (state, findings);
+        return (state, security.Diagnostics);
+    }
+
+    /// <inheritdoc />
+    ReloadGuard? IReloadTarget<SidecarState>.Refuse(SidecarState serving, SidecarState next) => null;
+
+    /// <inheritdoc />
+    Task<IReadOnlyList<string>> IReloadTarget<SidecarState>.ApplyAsync(SidecarState compiled, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _state, compiled);
+        return Task.FromResult<IReadOnlyList<string>>([]);
     }
 
     private async Task<IPEndPoint> StartListenerAsync(IPEndPoint address,
@@ -208,29 +171,13 @@ public sealed partial class SidecarHost : IAsyncDisposable
         return DrainableServer.BoundAddress(app, address);
     }
 
-    private void Log(IEnumerable<Diagnostic> findings)
-    {
-        foreach (var finding in findings)
-        {
-            if (finding.Severity == Severity.Error)
-            {
-                LogRefused(_logger, finding.ToString());
-            }
-            else
-            {
-                LogFinding(_logger, finding.ToString());
-            }
-        }
-    }
-
     /// <summary>
     /// Stops watching and drains every listener as the gateway does (no new connections, <c>connection: close</c> on
     /// each response, clients leave on their own); what is still open at the drain timeout is closed.
     /// </summary>
     public async Task StopAsync()
     {
-        _watcher?.Dispose();
-        _watcher = null;
+        _config.StopWatching();
         await Task.WhenAll(_apps.Select(l => l.Drain.DrainAsync(l.App, _options.DrainTimeout))).ConfigureAwait(false);
     }
 
@@ -249,21 +196,12 @@ public sealed partial class SidecarHost : IAsyncDisposable
         _serviceClient.Dispose();
         await _services.DisposeAsync().ConfigureAwait(false);
         _ca?.Dispose();
-        _reloadGate.Dispose();
+        _config.Dispose();
     }
 
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information,
+    [LoggerMessage(EventId = LogEvents.SidecarStarted, Level = LogLevel.Information,
         Message = "Workload proxy for {Identity} listening on {Listen}, forwarding to {Forward} (mTLS mode {Mode})")]
     private static partial void LogStarted(ILogger logger, string identity, IPEndPoint listen, Uri forward, MtlsMode mode);
-
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Config reloaded: version {Version} is enforced")]
-    private static partial void LogReloaded(ILogger logger, long version);
-
-    [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "Config refused: {Finding}")]
-    private static partial void LogRefused(ILogger logger, string finding);
-
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "{Finding}")]
-    private static partial void LogFinding(ILogger logger, string finding);
 }
 
 /// <summary>The outcome of starting a workload proxy.</summary>

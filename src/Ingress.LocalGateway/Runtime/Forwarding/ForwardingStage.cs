@@ -1,11 +1,10 @@
 using System.Net.Sockets;
+using Ingress.LocalGateway.Runtime.Upstreams;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Snapshot.Upstreams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
-using Ingress.LocalGateway.Snapshot.Policies;
-using Ingress.LocalGateway.Snapshot.Routing;
-using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Runtime.Upstreams;
 
 namespace Ingress.LocalGateway.Runtime.Forwarding;
 
@@ -44,7 +43,7 @@ public sealed class ForwardingStage : IRequestStage
         var destination = request.Destination ?? action.Pick();
         request.Destination = destination;
         PrepareUpstreamRequest(request, route, destination, action.Destinations.Count > 1);
-        if (destination.Cluster is not { } cluster)
+        if (request.Upstream is not { } cluster)
         {
             await LocalReply.ClusterNotFound(request).ConfigureAwait(false);
             return true;
@@ -59,16 +58,18 @@ public sealed class ForwardingStage : IRequestStage
             {
                 body = await ReplayableBody.ReadAsync(request.Http, _bufferLimit).ConfigureAwait(false);
             }
-            catch (BadHttpRequestException)
-            {
-                // The client's body broke HTTP framing (a bad chunk size): 400 DPE as Envoy's codec answers.
-                await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
-                return true;
-            }
             catch (Exception e) when (e is IOException or OperationCanceledException && request.Http.RequestAborted.IsCancellationRequested)
             {
                 request.AddResponseFlag("DC");
                 request.ResponseDetails = "downstream_remote_disconnect";
+                return true;
+            }
+            catch (IOException)
+            {
+                // The client's body broke HTTP framing while the client is still there: a bad chunk size or extension,
+                // or one that overflows (Kestrel reports that one as a plain IOException rather than a
+                // BadHttpRequestException). 400 DPE, as Envoy's codec answers.
+                await LocalReply.DownstreamProtocolErrorReply(request, "http1.codec_error").ConfigureAwait(false);
                 return true;
             }
 
@@ -108,13 +109,15 @@ public sealed class ForwardingStage : IRequestStage
         request.UpstreamAuthority = route.Authority ?? destination.Authority ?? request.Authority;
         if (route.Rewrite is not null)
         {
+            // The normalized path is what was matched and is what is rewritten; the result is sent as it is, never
+            // normalized again (Envoy's finalizePathHeader). The query is kept as received.
             var path = route.Rewrite.Apply(request.Path);
-            request.UpstreamPathAndQuery = request.Query.Length > 0 ? path + "?" + request.Query : path;
-            headers["x-envoy-original-path"] = request.OriginalPathAndQuery;
+            request.UpstreamPathAndQuery = path + request.PathAndQuery[request.Path.Length..];
+            headers["x-envoy-original-path"] = request.PathAndQuery;
         }
         else
         {
-            request.UpstreamPathAndQuery = request.OriginalPathAndQuery;
+            request.UpstreamPathAndQuery = request.PathAndQuery;
         }
     }
 
@@ -122,15 +125,15 @@ public sealed class ForwardingStage : IRequestStage
     /// Picks the endpoint of an attempt. With the previous-hosts predicate, a host already tried is re-picked up to the
     /// host selection limit, after which the last pick is used (Envoy's <c>host_selection_retry_max_attempts</c>).
     /// </summary>
-    public static EndpointDefinition? PickEndpoint(Cluster cluster, RetryPolicy? retry, IReadOnlyCollection<EndpointDefinition>? tried)
+    public static EndpointDefinition? PickEndpoint(ClusterRuntime cluster, RetryPolicy? retry, IReadOnlyCollection<EndpointDefinition>? tried)
     {
         // The cluster leaves out the endpoints already tried while others are healthy: the outcome Envoy's re-picks
         // reach, without leaving it to chance under LEAST_REQUEST or RANDOM.
-        return cluster.PickEndpoint(tried is { Count: > 0 } && retry is { AvoidPreviousHosts: true } ? tried : null);
+        return cluster.Pick(tried is { Count: > 0 } && retry is { AvoidPreviousHosts: true } ? tried : null);
     }
 
     /// <summary>The attempts of one request: the first, then each retry the policy allows.</summary>
-    private sealed class AttemptLoop(ForwardingStage stage, GatewayRequest request, Cluster cluster, RetryPolicy? retry,
+    private sealed class AttemptLoop(ForwardingStage stage, GatewayRequest request, ClusterRuntime cluster, RetryPolicy? retry,
         ReplayableBody body, CancellationTokenSource? routeTimeout)
     {
         // The endpoints of the attempts before this one, made only when a retry happens.
@@ -278,15 +281,15 @@ public sealed class ForwardingStage : IRequestStage
             var http = request.Http;
             if (error == ForwarderError.None || http.Response.HasStarted)
             {
-                cluster.ReportOutcome(endpoint, http.Response.StatusCode);
+                cluster.Report(endpoint, http.Response.StatusCode);
             }
             else if (routeTimeout?.IsCancellationRequested == true || perTry?.IsCancellationRequested == true || error == ForwarderError.RequestTimedOut)
             {
-                cluster.ReportOutcome(endpoint, LocalOriginFailure.Timeout);
+                cluster.Report(endpoint, LocalOriginFailure.Timeout);
             }
             else if (!http.RequestAborted.IsCancellationRequested && error != ForwarderError.RequestBodyClient)
             {
-                cluster.ReportOutcome(endpoint, LocalOriginFailure.ConnectFailure);
+                cluster.Report(endpoint, LocalOriginFailure.ConnectFailure);
             }
         }
 

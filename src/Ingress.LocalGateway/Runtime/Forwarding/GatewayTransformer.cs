@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using Ingress.LocalGateway.Snapshot.Routing;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
-using Ingress.LocalGateway.Snapshot.Policies;
 
 namespace Ingress.LocalGateway.Runtime.Forwarding;
 
@@ -16,6 +16,9 @@ public sealed class GatewayTransformer : HttpTransformer
     /// <summary>The shared instance (it holds no state; the request's state travels in its features).</summary>
     public static GatewayTransformer Instance { get; } = new();
 
+    /// <summary>How the upstream URL is parsed: its path and query exactly as given (no dot-segment or escape changes).</summary>
+    public static readonly UriCreationOptions UpstreamUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
     /// <inheritdoc />
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest,
         string destinationPrefix, CancellationToken cancellationToken)
@@ -26,7 +29,9 @@ public sealed class GatewayTransformer : HttpTransformer
         proxyRequest.Headers.Host = request.UpstreamAuthority;
         proxyRequest.Headers.Remove("x-envoy-attempt-count");
         proxyRequest.Headers.TryAddWithoutValidation("x-envoy-attempt-count", request.Attempt.ToString(CultureInfo.InvariantCulture));
-        proxyRequest.RequestUri = new Uri(destinationPrefix + request.UpstreamPathAndQuery);
+        // Built as is: the path was normalized once on arrival and rewritten since; a Uri that canonicalized it again
+        // would send the backend a different path than the one routed and authorized.
+        proxyRequest.RequestUri = new Uri(destinationPrefix + request.UpstreamPathAndQuery, UpstreamUri);
         request.Trace?.StartUpstreamAttempt(request, proxyRequest);
         request.UpstreamStartTimestamp = Stopwatch.GetTimestamp();
     }
@@ -42,7 +47,7 @@ public sealed class GatewayTransformer : HttpTransformer
             {
                 // A retry needs a slot of the cluster's retry budget (maxRetries); without one Envoy passes the
                 // response on and flags the overflow (UO).
-                if (request.Destination?.Cluster?.TryAcquireRetry() is { } slot)
+                if (request.Upstream?.TryAcquireRetry() is { } slot)
                 {
                     request.Trace?.OnUpstreamResponse(proxyResponse);
                     // Envoy's router drops a retriable response and tries again; nothing of it goes downstream.

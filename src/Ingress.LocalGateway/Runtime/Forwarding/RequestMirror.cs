@@ -1,7 +1,8 @@
+using Ingress.LocalGateway.Runtime.Upstreams;
+using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.LocalGateway.Snapshot.Upstreams;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
-using Ingress.LocalGateway.Snapshot.Policies;
-using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway.Runtime.Forwarding;
 
@@ -32,12 +33,13 @@ public sealed partial class RequestMirror
     {
         foreach (var mirror in mirrors)
         {
-            if (mirror.Destination.Cluster is not { } cluster || !mirror.Fraction.Draw())
+            if (mirror.Destination.Cluster is not { } compiled || !mirror.Fraction.Draw())
             {
                 continue;
             }
 
-            var endpoint = cluster.PickEndpoint();
+            var cluster = request.Serving.For(compiled);
+            var endpoint = cluster.Pick(null);
             if (endpoint is null)
             {
                 continue;
@@ -63,7 +65,8 @@ public sealed partial class RequestMirror
     private static HttpRequestMessage Build(GatewayRequest request, string prefix, ReplayableBody body)
     {
         var http = request.Http;
-        var message = new HttpRequestMessage(new HttpMethod(http.Request.Method), prefix.TrimEnd('/') + request.UpstreamPathAndQuery)
+        var message = new HttpRequestMessage(new HttpMethod(request.Method),
+            new Uri(prefix.TrimEnd('/') + request.UpstreamPathAndQuery, GatewayTransformer.UpstreamUri))
         {
             Version = System.Net.HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
@@ -96,7 +99,7 @@ public sealed partial class RequestMirror
         return message;
     }
 
-    private async Task SendAsync(Cluster cluster, HttpRequestMessage message, TimeSpan limit)
+    private async Task SendAsync(ClusterRuntime cluster, HttpRequestMessage message, TimeSpan limit)
     {
         // Off the request's path: the caller never awaits this.
         await Task.Yield();
@@ -116,6 +119,6 @@ public sealed partial class RequestMirror
         }
     }
 
-    [LoggerMessage(EventId = 1300, Level = LogLevel.Debug, Message = "Mirror request to {Cluster} failed: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.MirrorFailed, Level = LogLevel.Debug, Message = "Mirror request to {Cluster} failed: {Reason}")]
     private static partial void LogMirrorFailed(ILogger logger, string cluster, string reason);
 }

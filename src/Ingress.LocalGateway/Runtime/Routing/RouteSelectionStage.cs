@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Http;
 using Ingress.LocalGateway.Snapshot;
 using Ingress.LocalGateway.Snapshot.Routing;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
 
 namespace Ingress.LocalGateway.Runtime.Routing;
 
@@ -42,7 +42,7 @@ public sealed class RouteSelectionStage : IRequestStage
         if (vhost.RequireTls && request.Scheme == "http")
         {
             // Envoy's require_tls: https + Host verbatim + path and query.
-            var location = "https://" + request.Authority + request.OriginalPathAndQuery;
+            var location = "https://" + request.Authority + request.PathAndQuery;
             await LocalReply.WriteAsync(request, StatusCodes.Status301MovedPermanently, null, "direct_response", [], location).ConfigureAwait(false);
             return true;
         }

@@ -1,7 +1,7 @@
 using System.Net;
-using Microsoft.AspNetCore.Connections.Features;
-using Ingress.LocalGateway.Snapshot.Security.Authorization;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Snapshot.Security.Authorization;
+using Microsoft.AspNetCore.Connections.Features;
 
 namespace Ingress.LocalGateway.Runtime.Security;
 
@@ -26,7 +26,7 @@ public sealed class GatewaySecurityStage(int numTrustedProxies = 0) : IRequestSt
             headers[ForwardedClientCert.HeaderName] = ForwardedClientCert.Format(certificate, [], includeCert: true);
         }
 
-        var security = GatewaySecurityRegistry.For(request.Snapshot);
+        var security = request.Serving.Security;
         if (security.IsEmpty)
         {
             return false;
@@ -43,6 +43,7 @@ public sealed class GatewaySecurityStage(int numTrustedProxies = 0) : IRequestSt
             Sni = http.Features.Get<ITlsHandshakeFeature>()?.HostName is { Length: > 0 } sni ? sni : null,
             Scheme = request.Scheme,
         }, http.RequestAborted).ConfigureAwait(false);
+        request.Jwt = outcome.Jwt;
         if (outcome.Denied)
         {
             request.ResponseDetails = outcome.Details;

@@ -1,10 +1,11 @@
 using System.Net;
 using System.Text;
+using Ingress.LocalGateway.Runtime.Security.Jwt;
+using Ingress.LocalGateway.Snapshot.Security;
+using Ingress.LocalGateway.Snapshot.Security.Authorization;
+using Ingress.LocalGateway.Snapshot.Security.Jwt;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
-using Ingress.LocalGateway.Snapshot.Security.Authorization;
-using Ingress.LocalGateway.Snapshot.Security;
-using Ingress.LocalGateway.Runtime.Security.Jwt;
 
 namespace Ingress.LocalGateway.Runtime.Security;
 
@@ -36,12 +37,6 @@ public sealed record SecurityOutcome(bool Denied, string? Details, VerifiedJwt? 
     public static SecurityOutcome Allowed { get; } = new(false, null, null);
 }
 
-/// <summary>The verified JWT of a request, for stages after authentication (the route matcher's claim matches).</summary>
-public sealed class VerifiedJwtFeature(VerifiedJwt jwt)
-{
-    public VerifiedJwt Jwt { get; } = jwt;
-}
-
 /// <summary>
 /// Runs Envoy's jwt_authn then RBAC filters on an ASP.NET Core request: verifies tokens (401/403 with Envoy's body
 /// and <c>www-authenticate</c>), applies the header changes of verification, then evaluates the authorization
@@ -49,7 +44,7 @@ public sealed class VerifiedJwtFeature(VerifiedJwt jwt)
 /// </summary>
 public static class SecurityEnforcer
 {
-    public static async ValueTask<SecurityOutcome> EnforceAsync(WorkloadSecurity security, HttpContext http,
+    public static async ValueTask<SecurityOutcome> EnforceAsync(ActiveSecurity security, HttpContext http,
         ConnectionFacts connection, CancellationToken ct)
     {
         if (security.IsEmpty)
@@ -86,12 +81,8 @@ public static class SecurityEnforcer
             request.QueryString = RemoveParameters(request.QueryString, result.RemoveQueryParameters);
         }
 
-        if (result.Jwt is not null)
-        {
-            http.Features.Set(new VerifiedJwtFeature(result.Jwt));
-        }
-
-        if (security.Authorization.IsEmpty)
+        var authorization = security.Policy.Authorization;
+        if (authorization.IsEmpty)
         {
             return new SecurityOutcome(false, null, result.Jwt);
         }
@@ -105,12 +96,13 @@ public static class SecurityEnforcer
             DestinationPort = connection.DestinationPort,
             Host = request.Headers.Host.ToString(),
             Method = request.Method,
-            Path = PathNormalizer.Normalize(RawTarget(http)),
+            // The request was normalized once on arrival (RequestCanonicalizer): policies read that path, unchanged.
+            Path = PathOf(RawTarget(http)),
             Headers = Snapshot(request.Headers),
             Sni = connection.Sni,
             Jwt = result.Jwt,
         };
-        var decision = security.Authorization.Evaluate(attributes);
+        var decision = authorization.Evaluate(attributes);
         if (!decision.Allowed)
         {
             await WriteAsync(http, StatusCodes.Status403Forbidden, AuthorizationEvaluator.DeniedBody).ConfigureAwait(false);
@@ -139,6 +131,12 @@ public static class SecurityEnforcer
         return !string.IsNullOrEmpty(raw) && raw[0] == '/'
             ? raw
             : http.Request.Path.ToUriComponent() + http.Request.QueryString.ToUriComponent();
+    }
+
+    private static string PathOf(string target)
+    {
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        return query >= 0 ? target[..query] : target;
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

@@ -4,11 +4,11 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Snapshot.Security;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
-using Ingress.LocalGateway.Hosting.Sidecar;
-using Ingress.LocalGateway.Runtime.Security.Mtls;
 
 namespace Ingress.LocalGateway.Runtime.Sidecar;
 
@@ -136,14 +136,14 @@ internal sealed partial class InboundConnectionMiddleware(
 
     private sealed record CachedContext(X509Certificate2 Certificate, SslStreamCertificateContext Context);
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = LogEvents.SidecarPlainTextRefused, Level = LogLevel.Debug,
         Message = "Plain-text connection from {Peer} closed: port {Port} requires mutual TLS (PeerAuthentication STRICT)")]
     private static partial void LogPlainTextRefused(ILogger logger, EndPoint? peer, int port);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug,
+    [LoggerMessage(EventId = LogEvents.SidecarTlsRefused, Level = LogLevel.Debug,
         Message = "TLS connection from {Peer} closed: port {Port} accepts plain text only (PeerAuthentication DISABLE)")]
     private static partial void LogTlsRefused(ILogger logger, EndPoint? peer, int port);
 
-    [LoggerMessage(EventId = 3102, Level = LogLevel.Debug, Message = "Mutual TLS handshake with {Peer} failed: {Reason}")]
+    [LoggerMessage(EventId = LogEvents.SidecarHandshakeFailed, Level = LogLevel.Debug, Message = "Mutual TLS handshake with {Peer} failed: {Reason}")]
     private static partial void LogHandshakeFailed(ILogger logger, EndPoint? peer, string reason);
 }

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Text;
+using Ingress.LocalGateway.Runtime.Edge;
+using Ingress.LocalGateway.Runtime.Security;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
+using Ingress.LocalGateway.Snapshot.Security.Authorization;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Forwarder;
-using Ingress.LocalGateway.Hosting.Sidecar;
-using Ingress.LocalGateway.Runtime.Security;
-using Ingress.LocalGateway.Snapshot.Security.Authorization;
-using Ingress.LocalGateway.Runtime.Security.Mtls;
 
 namespace Ingress.LocalGateway.Runtime.Sidecar;
 
@@ -28,10 +28,18 @@ internal sealed class InboundRequestHandler(
 
     public async Task HandleAsync(HttpContext http)
     {
+        // One view of the request, as at the gateway: Istio normalizes on the inbound side too, before RBAC.
+        var current = state();
+        if (RequestCanonicalizer.Apply(http, current.PathNormalization, out _) is { } refusal)
+        {
+            await RequestCanonicalizer.WriteAsync(http, refusal, LocalReply.ServerHeader).ConfigureAwait(false);
+            return;
+        }
+
         var certificate = http.Connection.ClientCertificate;
         SetForwardedClientCert(http.Request.Headers, certificate, spiffeId);
         var peerIp = http.Connection.RemoteIpAddress ?? IPAddress.Loopback;
-        var outcome = await SecurityEnforcer.EnforceAsync(state().Security, http, new ConnectionFacts
+        var outcome = await SecurityEnforcer.EnforceAsync(current.Security, http, new ConnectionFacts
         {
             Peer = certificate is null ? null : PeerIdentity.FromCertificate(certificate),
             PeerIp = peerIp,

@@ -1,4 +1,6 @@
+using Ingress.LocalGateway.Runtime.Forwarding;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Ingress.LocalGateway.Runtime.Sidecar;
@@ -16,6 +18,9 @@ internal sealed class SidecarTransformer : HttpTransformer
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken).ConfigureAwait(false);
         proxyRequest.Headers.Host = httpContext.Request.Host.Value;
+        // The target the policies judged (normalized in place on arrival), sent as it is.
+        var target = httpContext.Features.Get<IHttpRequestFeature>()!.RawTarget;
+        proxyRequest.RequestUri = new Uri(destinationPrefix.TrimEnd('/') + target, GatewayTransformer.UpstreamUri);
     }
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse,

@@ -131,7 +131,7 @@ public sealed class RequestTrace
         span.SetTag("node_id", tags.NodeId);
         span.SetTag("zone", "");
         span.SetTag("guid:x-request-id", request.RequestId);
-        var path = request.OriginalPathAndQuery.Length > MaxPathTagLength ? request.OriginalPathAndQuery[..MaxPathTagLength] : request.OriginalPathAndQuery;
+        var path = request.PathAndQuery.Length > MaxPathTagLength ? request.PathAndQuery[..MaxPathTagLength] : request.PathAndQuery;
         var host = request.UpstreamAuthority.Length > 0 ? request.UpstreamAuthority : request.Authority;
         span.SetTag("http.url", request.Scheme + "://" + host + path);
         span.SetTag("http.method", http.Request.Method);

@@ -4,10 +4,12 @@ using Ingress.LocalGateway.Snapshot.Upstreams;
 namespace Ingress.LocalGateway.Runtime.Upstreams;
 
 /// <summary>
-/// The running state of a cluster that outlives a snapshot: its pooled client, load balancer, outlier detector,
-/// circuit-breaker counters and requests in flight per endpoint. A reload that compiles the cluster with the same
-/// endpoints and policy keeps it (ejections and counters survive); any change builds a new one and retires this one,
-/// whose client is disposed at a later reload once no request uses it.
+/// The running state of a compiled <see cref="Cluster"/> that outlives a snapshot: its pooled client, load balancer,
+/// outlier detector, circuit-breaker counters and requests in flight per endpoint, and the calls the forwarding stage
+/// makes per attempt: <see cref="Pick"/>, <see cref="TryAcquireAsync"/> (circuit breakers), <see cref="Report"/>
+/// (outlier detection) and <see cref="TryAcquireRetry"/>. A reload that compiles the cluster with the same
+/// <see cref="Cluster.StateKey"/> keeps it (ejections and counters survive); any change builds a new one and retires
+/// this one, whose client is disposed at a later reload once no request uses it.
 /// </summary>
 public sealed class ClusterRuntime : IDisposable
 {
@@ -18,38 +20,63 @@ public sealed class ClusterRuntime : IDisposable
     private int _retired;
     private int _disposed;
 
-    public ClusterRuntime(string name, IReadOnlyList<EndpointDefinition> endpoints, UpstreamPolicy policy, HttpMessageInvoker client,
-        TimeProvider time, Func<int, int>? random = null)
+    public ClusterRuntime(Cluster cluster, HttpMessageInvoker client, TimeProvider time, Func<int, int>? random = null)
     {
-        Name = name;
-        _endpoints = [.. endpoints];
+        Cluster = cluster;
+        _endpoints = [.. cluster.Endpoints];
         _active = new long[_endpoints.Length];
-        Policy = policy;
         Client = client;
-        _balancer = LoadBalancer.Create(policy.LoadBalancer, random);
-        Outlier = policy.Outlier is { } outlier ? new OutlierDetector(outlier, _endpoints.Length, time) : null;
-        Limiter = new ConnectionPoolLimiter(policy.Limits);
-        Key = KeyFor(endpoints, policy);
+        _balancer = LoadBalancer.Create(cluster.Policy.LoadBalancer, random);
+        Outlier = cluster.Policy.Outlier is { } outlier ? new OutlierDetector(outlier, _endpoints.Length, time) : null;
+        Limiter = new ConnectionPoolLimiter(cluster.Policy.Limits);
+        Key = cluster.StateKey;
     }
 
-    public string Name { get; }
-    public UpstreamPolicy Policy { get; }
+    /// <summary>The compiled cluster it was built for (the first snapshot's; later ones have the same key).</summary>
+    public Cluster Cluster { get; }
 
-    /// <summary>The endpoints and policy it was built for: equal keys mean the state can be kept.</summary>
+    public string Name => Cluster.Name;
+    public UpstreamPolicy Policy => Cluster.Policy;
+
+    /// <summary>The <see cref="Cluster.StateKey"/> it was built for.</summary>
     public string Key { get; }
 
     public IReadOnlyList<EndpointDefinition> Endpoints => _endpoints;
+
+    /// <summary>The pooled client used for every request of this cluster.</summary>
     public HttpMessageInvoker Client { get; }
+
     public OutlierDetector? Outlier { get; }
     public ConnectionPoolLimiter Limiter { get; }
 
     /// <summary>Whether a reload replaced it.</summary>
     public bool IsRetired => Volatile.Read(ref _retired) == 1;
 
-    /// <summary>The key of a cluster built from these endpoints and this policy.</summary>
-    public static string KeyFor(IReadOnlyList<EndpointDefinition> endpoints, UpstreamPolicy policy) =>
-        string.Join(';', endpoints.Select(e => e.Prefix + "{" + string.Join(',', e.Labels.OrderBy(l => l.Key, StringComparer.Ordinal)
-            .Select(l => l.Key + "=" + l.Value)) + "}")) + "#" + policy.Fingerprint;
+    /// <summary>
+    /// Takes the cluster's circuit-breaker slot for one attempt to <paramref name="endpoint"/>, waiting as a pending
+    /// request if every allowed connection is busy. Null means overflow: answer with
+    /// <see cref="UpstreamReplies.OverflowAsync"/> (503 UO). Dispose the lease when the attempt has ended.
+    /// </summary>
+    public async ValueTask<UpstreamLease?> TryAcquireAsync(EndpointDefinition endpoint, CancellationToken cancellationToken)
+    {
+        if (!await Limiter.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        Begin(endpoint);
+        return new UpstreamLease(this, endpoint);
+    }
+
+    /// <summary>Takes a retry slot (<c>maxRetries</c>); null means the retry must not be made. Dispose it after the retry.</summary>
+    public RetryLease? TryAcquireRetry() => Limiter.TryEnterRetry() ? new RetryLease(Limiter) : null;
+
+    /// <summary>Tells outlier detection that an attempt failed locally (Envoy counts it as the 5xx it maps to).</summary>
+    public void Report(EndpointDefinition endpoint, LocalOriginFailure failure) => Report(endpoint, failure switch
+    {
+        LocalOriginFailure.Timeout => 504,
+        _ => 503,
+    });
 
     /// <summary>
     /// Picks an endpoint with the cluster's load balancer among the endpoints outlier detection has not ejected,
@@ -195,4 +222,64 @@ public sealed class ClusterRuntime : IDisposable
 
     private static bool Same(EndpointDefinition a, EndpointDefinition b) =>
         ReferenceEquals(a, b) || (a.Address == b.Address && a.Host == b.Host && a.Port == b.Port);
+}
+
+/// <summary>How an attempt failed without a response from the endpoint.</summary>
+public enum LocalOriginFailure
+{
+    /// <summary>The connection (or its TLS handshake) could not be made.</summary>
+    ConnectFailure,
+
+    /// <summary>The endpoint reset or closed the connection before answering.</summary>
+    Reset,
+
+    /// <summary>The attempt timed out.</summary>
+    Timeout,
+}
+
+/// <summary>One attempt's hold on a cluster's circuit breakers and on its endpoint's request count.</summary>
+public sealed class UpstreamLease : IDisposable
+{
+    private readonly ClusterRuntime _runtime;
+    private int _released;
+
+    internal UpstreamLease(ClusterRuntime runtime, EndpointDefinition endpoint)
+    {
+        _runtime = runtime;
+        Endpoint = endpoint;
+    }
+
+    /// <summary>The endpoint the attempt goes to.</summary>
+    public EndpointDefinition Endpoint { get; }
+
+    /// <summary>Releases the slot (same as <see cref="Dispose"/>).</summary>
+    public void Release() => Dispose();
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _runtime.End(Endpoint);
+            _runtime.Limiter.Exit();
+        }
+    }
+}
+
+/// <summary>A retry's hold on a cluster's <c>maxRetries</c> budget.</summary>
+public sealed class RetryLease : IDisposable
+{
+    private readonly ConnectionPoolLimiter _limiter;
+    private int _released;
+
+    internal RetryLease(ConnectionPoolLimiter limiter) => _limiter = limiter;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _limiter.ExitRetry();
+        }
+    }
 }

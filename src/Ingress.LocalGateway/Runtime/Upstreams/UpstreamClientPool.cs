@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 
 namespace Ingress.LocalGateway.Runtime.Upstreams;
@@ -10,23 +11,28 @@ namespace Ingress.LocalGateway.Runtime.Upstreams;
 /// circuit breakers), kept across reloads while a cluster's endpoints and policy stay the same. Clients follow Envoy:
 /// no proxy, no redirects followed, no cookies, no decompression; TLS toward an endpoint is originated in the connect
 /// step, with the options a <see cref="IUpstreamTlsProvider"/> makes per cluster (DestinationRule SIMPLE and MUTUAL).
-/// A cluster reached with the mesh's mutual TLS brings its own client (see <c>Security/Mtls/MeshUpstream</c>).
+/// A cluster reached with the mesh's mutual TLS gets the mesh's client, with the proxy's <see cref="MeshIdentity"/>.
 /// </summary>
 public sealed class UpstreamClientPool : IDisposable
 {
-    // By cluster name and ClusterRuntime.Key: a compile that is refused or not yet swapped in must not take the
+    // By cluster name and Cluster.StateKey: a compile that is refused or not yet swapped in must not take the
     // running snapshot's state away, so every runtime stays until a swapped-in snapshot no longer uses it.
     private readonly Dictionary<(string Name, string Key), ClusterRuntime> _runtimes = [];
     private readonly List<ClusterRuntime> _retired = [];
     private readonly Lock _lock = new();
     private readonly IUpstreamTlsProvider _tls;
     private readonly TimeProvider _time;
+    private readonly MeshIdentity? _mesh;
 
-    /// <summary>A pool; <paramref name="tls"/> makes the SIMPLE/MUTUAL client options (<see cref="StandardUpstreamTlsProvider"/> unless given).</summary>
-    public UpstreamClientPool(TimeProvider? time = null, IUpstreamTlsProvider? tls = null)
+    /// <summary>
+    /// A pool; <paramref name="tls"/> makes the SIMPLE/MUTUAL client options (<see cref="StandardUpstreamTlsProvider"/>
+    /// unless given); <paramref name="mesh"/> is the proxy's identity for clusters reached with Istio mutual TLS.
+    /// </summary>
+    public UpstreamClientPool(TimeProvider? time = null, IUpstreamTlsProvider? tls = null, MeshIdentity? mesh = null)
     {
         _time = time ?? TimeProvider.System;
         _tls = tls ?? new StandardUpstreamTlsProvider();
+        _mesh = mesh;
     }
 
     /// <summary>Number of clusters currently running.</summary>
@@ -42,20 +48,30 @@ public sealed class UpstreamClientPool : IDisposable
     }
 
     /// <summary>
-    /// The running state for a cluster: the existing one when a cluster of that name was built from the same
-    /// endpoints and policy (its ejections and counters carry on), else a new one. <paramref name="ownClient"/>
-    /// gives a cluster its own client (the mesh's mutual TLS), named by a key that says what it is.
+    /// The running state for each cluster of a snapshot, by <see cref="Cluster.Index"/>: the existing one where a
+    /// cluster of that name was compiled with the same <see cref="Cluster.StateKey"/> (its ejections and counters carry
+    /// on), else a new one.
     /// </summary>
-    public ClusterRuntime Get(string clusterName, string serviceHost, int servicePort, IReadOnlyList<EndpointDefinition> endpoints,
-        UpstreamPolicy policy, (string Key, Func<HttpMessageInvoker> Create)? ownClient = null)
+    public ClusterRuntime[] Activate(IReadOnlyList<Cluster> clusters)
     {
-        var key = (clusterName, ClusterRuntime.KeyFor(endpoints, policy) + (ownClient is { } own ? "#" + own.Key : ""));
+        var runtimes = new ClusterRuntime[clusters.Count];
+        foreach (var cluster in clusters)
+        {
+            runtimes[cluster.Index] = Get(cluster);
+        }
+
+        return runtimes;
+    }
+
+    /// <summary>The running state for one compiled cluster (see <see cref="Activate"/>).</summary>
+    public ClusterRuntime Get(Cluster cluster)
+    {
+        var key = (cluster.Name, cluster.StateKey);
         lock (_lock)
         {
             if (!_runtimes.TryGetValue(key, out var runtime))
             {
-                var client = ownClient is { } custom ? custom.Create() : CreateClient(clusterName, serviceHost, servicePort, policy);
-                runtime = new ClusterRuntime(clusterName, endpoints, policy, client, _time);
+                runtime = new ClusterRuntime(cluster, CreateClient(cluster), _time);
                 _runtimes[key] = runtime;
             }
 
@@ -90,8 +106,16 @@ public sealed class UpstreamClientPool : IDisposable
         }
     }
 
-    private HttpMessageInvoker CreateClient(string clusterName, string serviceHost, int servicePort, UpstreamPolicy policy)
+    private HttpMessageInvoker CreateClient(Cluster cluster)
     {
+        if (cluster.MeshTls is { } subjectAltNames)
+        {
+            // The compiler marks a cluster for mesh TLS only when the proxy has a mesh identity.
+            return (_mesh ?? throw new InvalidOperationException($"cluster {cluster.Name} needs the mesh identity (--mesh-ca)"))
+                .CreateClient(subjectAltNames);
+        }
+
+        var (clusterName, serviceHost, servicePort, policy) = (cluster.Name, cluster.Host, cluster.Port, cluster.Policy);
         var limits = policy.Limits;
         var handler = new SocketsHttpHandler
         {

@@ -17,62 +17,6 @@ public sealed class HeaderMutation
     /// <summary>Whether there is nothing to do.</summary>
     public bool IsEmpty => Remove.Count == 0 && Operations.Count == 0;
 
-    /// <summary>Builds a mutation from Istio's set/add/remove, leaving out authority keys (they become rewrites).</summary>
-    public static HeaderMutation From(Ingress.Config.Model.HeaderOperations? operations)
-    {
-        if (operations is null)
-        {
-            return None;
-        }
-
-        var ops = new List<HeaderOperation>();
-        foreach (var (name, value) in operations.Set.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            if (!IsAuthority(name))
-            {
-                ops.Add(new HeaderOperation(name.ToLowerInvariant(), value, Append: false));
-            }
-        }
-
-        foreach (var (name, value) in operations.Add.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            if (!IsAuthority(name))
-            {
-                ops.Add(new HeaderOperation(name.ToLowerInvariant(), value, Append: true));
-            }
-        }
-
-        var remove = operations.Remove.Where(n => !IsAuthority(n)).Select(n => n.ToLowerInvariant()).ToArray();
-        return remove.Length == 0 && ops.Count == 0 ? None : new HeaderMutation { Remove = remove, Operations = ops };
-    }
-
-    /// <summary>The authority a set (preferred) or add of <c>:authority</c>/<c>host</c> asks for, or null.</summary>
-    public static string? AuthorityFrom(Ingress.Config.Model.HeaderOperations? operations)
-    {
-        if (operations is null)
-        {
-            return null;
-        }
-
-        foreach (var (name, value) in operations.Set)
-        {
-            if (IsAuthority(name))
-            {
-                return value;
-            }
-        }
-
-        foreach (var (name, value) in operations.Add)
-        {
-            if (IsAuthority(name))
-            {
-                return value;
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Applies the operations to a header dictionary.</summary>
     public void Apply(IHeaderDictionary headers)
     {
@@ -95,7 +39,8 @@ public sealed class HeaderMutation
         }
     }
 
-    private static bool IsAuthority(string name) =>
+    /// <summary>Whether a header operation names the authority (<c>:authority</c> or <c>host</c>): it becomes a rewrite.</summary>
+    public static bool IsAuthority(string name) =>
         name.Equals(":authority", StringComparison.OrdinalIgnoreCase) || name.Equals("host", StringComparison.OrdinalIgnoreCase);
 }
 

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Primitives;
-using Ingress.LocalGateway.Runtime;
 using Ingress.LocalGateway.Snapshot.Security;
+using Ingress.LocalGateway.Snapshot.Security.Authorization;
+using Microsoft.Extensions.Primitives;
 
 namespace Ingress.LocalGateway.Snapshot.Routing;
 
@@ -24,14 +24,14 @@ public sealed class RequestMatcher
                               && QueryParams.Count == 0 && Method is null && Authority is null && Scheme is null;
 
     /// <summary>Whether the request satisfies every condition.</summary>
-    public bool Matches(GatewayRequest request)
+    public bool Matches(IRoutedRequest request)
     {
         if (!Path.Matches(request.Path))
         {
             return false;
         }
 
-        if (Method is not null && !Method.Matches(request.Http.Request.Method))
+        if (Method is not null && !Method.Matches(request.Method))
         {
             return false;
         }
@@ -49,7 +49,7 @@ public sealed class RequestMatcher
         var headers = Headers;
         for (var i = 0; i < headers.Count; i++)
         {
-            if (!(headers[i].ClaimPath is null ? headers[i].Matches(request.Http.Request.Headers) : headers[i].MatchesClaim(request.Http)))
+            if (!(headers[i].ClaimPath is null ? headers[i].Matches(request.Headers) : headers[i].MatchesClaim(request.Jwt)))
             {
                 return false;
             }
@@ -79,8 +79,8 @@ public sealed class HeaderCondition
     public IReadOnlyList<string>? ClaimPath { get; init; }
 
     /// <summary>Evaluates a claim condition: any value of the claim (a string, or an element of a list) matches.</summary>
-    public bool MatchesClaim(Microsoft.AspNetCore.Http.HttpContext http) =>
-        ClaimMatch.Matches(http, ClaimPath!, Matcher.Kind == StringMatchKind.Present, v => Matcher.Matches(v)) != Invert;
+    public bool MatchesClaim(VerifiedJwt? jwt) =>
+        ClaimMatch.Matches(jwt, ClaimPath!, Matcher.Kind == StringMatchKind.Present, v => Matcher.Matches(v)) != Invert;
 
     /// <summary>Evaluates the condition on the request headers.</summary>
     public bool Matches(Microsoft.AspNetCore.Http.IHeaderDictionary headers)

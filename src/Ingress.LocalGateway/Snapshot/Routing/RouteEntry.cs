@@ -1,5 +1,3 @@
-using Ingress.LocalGateway.Runtime;
-using Ingress.LocalGateway.Snapshot.Policies;
 
 namespace Ingress.LocalGateway.Snapshot.Routing;
 
@@ -41,7 +39,7 @@ public sealed class VirtualHost
     public bool RequireTls { get; init; }
 
     /// <summary>The first route whose match holds, or null (404 NR).</summary>
-    public RouteEntry? Match(GatewayRequest request)
+    public RouteEntry? Match(IRoutedRequest request)
     {
         var routes = Routes;
         for (var i = 0; i < routes.Count; i++)

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Ingress.Config.Model;
 
 namespace Ingress.LocalGateway.Snapshot.Routing;
 
@@ -28,28 +27,8 @@ public sealed class StringMatcher
     /// <summary>Matches anything present.</summary>
     public static StringMatcher Present { get; } = new(StringMatchKind.Present, "", false, null);
 
-    /// <summary>
-    /// Compiles a StringMatch. An empty match, or regex <c>*</c>, is a presence match (Istio's convention for headers).
-    /// </summary>
-    public static StringMatcher Compile(StringMatch match, bool ignoreCase = false)
-    {
-        if (match.Exact is not null)
-        {
-            return new StringMatcher(StringMatchKind.Exact, match.Exact, ignoreCase, null);
-        }
-
-        if (match.Prefix is not null)
-        {
-            return new StringMatcher(StringMatchKind.Prefix, match.Prefix, ignoreCase, null);
-        }
-
-        if (match.Regex is not null && match.Regex != "*")
-        {
-            return new StringMatcher(StringMatchKind.Regex, match.Regex, false, Re2.Compile(match.Regex, anchored: true));
-        }
-
-        return Present;
-    }
+    /// <summary>A full-match RE2 matcher.</summary>
+    public static StringMatcher Regex(string pattern) => new(StringMatchKind.Regex, pattern, false, Re2.Compile(pattern, anchored: true));
 
     /// <summary>An exact matcher for a literal.</summary>
     public static StringMatcher Exact(string value, bool ignoreCase = false) =>

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Http;
-using Ingress.LocalGateway.Runtime.Security;
 using Ingress.LocalGateway.Snapshot.Security.Authorization;
 
 namespace Ingress.LocalGateway.Snapshot.Security;
@@ -11,14 +9,14 @@ public static class ClaimMatch
     /// True when the request carries a verified JWT whose claim at <paramref name="path"/> has a value that
     /// <paramref name="match"/> accepts (or any value when <paramref name="presence"/> is set). No token, no match.
     /// </summary>
-    public static bool Matches(HttpContext http, IReadOnlyList<string> path, bool presence, Func<string, bool> match)
+    public static bool Matches(VerifiedJwt? jwt, IReadOnlyList<string> path, bool presence, Func<string, bool> match)
     {
-        if (http.Features.Get<VerifiedJwtFeature>() is not { } feature)
+        if (jwt is null)
         {
             return false;
         }
 
-        var values = JwtClaims.Values(feature.Jwt.Payload, path);
+        var values = JwtClaims.Values(jwt.Payload, path);
         return presence ? values.Count > 0 : values.Any(match);
     }
 }

@@ -1,4 +1,4 @@
-using System.Net;
+using Ingress.LocalGateway.Snapshot.Security.Jwt;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Ingress.LocalGateway.Runtime.Security.Jwt;
@@ -35,7 +35,7 @@ public sealed class JwksSource
     public bool IsRemote => _fetch is not null;
 
     /// <summary>Keys given inline in the rule (<c>jwks</c>).</summary>
-    public static JwksSource Inline(string json) => new(Parse(json), null, "inline jwks", TimeProvider.System);
+    public static JwksSource Inline(string json) => new(JwksSpec.ParseKeys(json), null, "inline jwks", TimeProvider.System);
 
     /// <summary>Keys that cannot be had locally (a jwksUri off this machine): every token of the issuer fails.</summary>
     public static JwksSource Unavailable(string description) =>
@@ -54,25 +54,6 @@ public sealed class JwksSource
             };
         return new JwksSource(null, fetch, uri.ToString(), time ?? TimeProvider.System);
     }
-
-    /// <summary>Parses a JWKS document; throws <see cref="FormatException"/> with the reason when it is not one.</summary>
-    public static IReadOnlyList<JsonWebKey> Parse(string json)
-    {
-        try
-        {
-            var set = new JsonWebKeySet(json);
-            return [.. set.Keys];
-        }
-        catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or InvalidOperationException)
-        {
-            throw new FormatException("not a JSON Web Key Set: " + e.Message, e);
-        }
-    }
-
-    /// <summary>Whether a URI may be fetched in a local run: http(s) on a loopback host, or a file.</summary>
-    public static bool IsLocallyReachable(Uri uri) =>
-        uri.IsFile || ((uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            && (uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip))));
 
     /// <summary>The current keys, fetching them when there are none yet or they are older than the refresh interval; null when they cannot be had.</summary>
     public async ValueTask<IReadOnlyList<JsonWebKey>?> GetKeysAsync(CancellationToken ct)
@@ -127,7 +108,7 @@ public sealed class JwksSource
     {
         try
         {
-            _keys = Parse(await _fetch!(ct).ConfigureAwait(false));
+            _keys = JwksSpec.ParseKeys(await _fetch!(ct).ConfigureAwait(false));
             return true;
         }
         catch (Exception e) when (e is HttpRequestException or IOException or FormatException or TaskCanceledException or UnauthorizedAccessException)

@@ -1,6 +1,6 @@
-using Microsoft.IdentityModel.Tokens;
 using Ingress.LocalGateway.Snapshot.Security.Authorization;
 using Ingress.LocalGateway.Snapshot.Security.Jwt;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Ingress.LocalGateway.Runtime.Security.Jwt;
 
@@ -15,13 +15,23 @@ public sealed class JwtAuthenticator
 {
     private const long ClockSkewSeconds = 60;
     private readonly IReadOnlyList<JwtProvider> _providers;
+    private readonly Dictionary<JwtProvider, JwksSource> _keys = new(ReferenceEqualityComparer.Instance);
     private readonly Requirement _requirement;
     private readonly TimeProvider _time;
 
-    public JwtAuthenticator(IReadOnlyList<JwtProvider> providers, TimeProvider? time = null)
+    /// <param name="providers">The compiled providers of the workload.</param>
+    /// <param name="keys">Where their keys are kept across reloads (a new cache when not given).</param>
+    /// <param name="time">The clock tokens are checked against.</param>
+    public JwtAuthenticator(IReadOnlyList<JwtProvider> providers, JwksCache? keys = null, TimeProvider? time = null)
     {
         _providers = providers;
         _time = time ?? TimeProvider.System;
+        keys ??= new JwksCache(time: time);
+        foreach (var provider in providers)
+        {
+            _keys[provider] = keys.Resolve(provider.Keys);
+        }
+
         _requirement = Build(providers);
     }
 
@@ -227,16 +237,17 @@ public sealed class JwtAuthenticator
             return (JwtStatus.AudienceNotAllowed, null);
         }
 
-        var keys = await provider.Keys.GetKeysAsync(ct).ConfigureAwait(false);
+        var source = _keys[provider];
+        var keys = await source.GetKeysAsync(ct).ConfigureAwait(false);
         if (keys is null)
         {
             return (JwtStatus.JwksFetchFail, null);
         }
 
         var signature = JwtSignature.Verify(token, keys);
-        if (signature == JwtStatus.KidAlgMismatch && await provider.Keys.RefetchForUnknownKeyAsync(ct).ConfigureAwait(false))
+        if (signature == JwtStatus.KidAlgMismatch && await source.RefetchForUnknownKeyAsync(ct).ConfigureAwait(false))
         {
-            keys = await provider.Keys.GetKeysAsync(ct).ConfigureAwait(false) ?? [];
+            keys = await source.GetKeysAsync(ct).ConfigureAwait(false) ?? [];
             signature = JwtSignature.Verify(token, keys);
         }
 

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ingress.LocalGateway.Snapshot.Security.Jwt;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Ingress.LocalGateway.Runtime.Security.Jwt;

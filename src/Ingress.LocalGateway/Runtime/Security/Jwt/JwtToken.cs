@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ingress.LocalGateway.Snapshot.Security.Jwt;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Ingress.LocalGateway.Runtime.Security.Jwt;

@@ -1,14 +1,13 @@
-using Ingress.LocalGateway.Runtime.Security.Jwt;
 namespace Ingress.LocalGateway.Snapshot.Security.Jwt;
 
-/// <summary>One <c>jwtRules</c> entry ready to verify tokens (an Envoy jwt_authn provider).</summary>
+/// <summary>One <c>jwtRules</c> entry as compiled (an Envoy jwt_authn provider): the runtime verifies tokens with it.</summary>
 public sealed record JwtProvider
 {
     /// <summary>Envoy's provider name (<c>origins-N</c> in Istio's generated config).</summary>
     public required string Name { get; init; }
     public required string Issuer { get; init; }
     public IReadOnlyList<string> Audiences { get; init; } = [];
-    public required JwksSource Keys { get; init; }
+    public required JwksSpec Keys { get; init; }
 
     /// <summary>Headers the token is read from, with the value prefix (default <c>Authorization</c> / <c>Bearer </c>).</summary>
     public IReadOnlyList<(string Name, string Prefix)> FromHeaders { get; init; } = [];

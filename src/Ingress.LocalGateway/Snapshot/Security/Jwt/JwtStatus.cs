@@ -1,4 +1,4 @@
-namespace Ingress.LocalGateway.Runtime.Security.Jwt;
+namespace Ingress.LocalGateway.Snapshot.Security.Jwt;
 
 /// <summary>
 /// The failure texts Envoy's jwt_authn filter answers with: <c>google/jwt_verify_lib</c> <c>getStatusString</c>.

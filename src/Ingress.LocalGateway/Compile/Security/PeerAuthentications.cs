@@ -1,32 +1,17 @@
 using System.Globalization;
 using Ingress.Config.Model;
-using Ingress.LocalGateway.Compile.Security;
+using Ingress.LocalGateway.Snapshot.Security;
 
-namespace Ingress.LocalGateway.Runtime.Security.Mtls;
-
-/// <summary>The mutual TLS mode a workload port accepts.</summary>
-public enum MtlsMode
-{
-    /// <summary>Plain text only.</summary>
-    Disable,
-
-    /// <summary>Mutual TLS and plain text.</summary>
-    Permissive,
-
-    /// <summary>Mutual TLS only.</summary>
-    Strict,
-}
+namespace Ingress.LocalGateway.Compile.Security;
 
 /// <summary>
-/// The effective PeerAuthentication of one workload, composed as Istio does
-/// (<c>ComposePeerAuthentication</c>): the narrowest scope wins (workload over namespace over mesh), the oldest
-/// policy wins within a scope, UNSET inherits from the wider scope, port-level settings override the workload's mode,
-/// and with no policy at all the mode is PERMISSIVE.
+/// Composes the effective PeerAuthentication of one workload as Istio does (<c>ComposePeerAuthentication</c>): the
+/// narrowest scope wins (workload over namespace over mesh), the oldest policy wins within a scope, UNSET inherits from
+/// the wider scope, port-level settings override the workload's mode, and with no policy at all the mode is PERMISSIVE.
 /// </summary>
-public sealed record PeerAuthenticationPolicy(MtlsMode Mode, IReadOnlyDictionary<int, MtlsMode> PortModes)
+public static class PeerAuthentications
 {
-    public MtlsMode ModeForPort(int port) => PortModes.TryGetValue(port, out var mode) ? mode : Mode;
-
+    /// <summary>The effective policy of the workload.</summary>
     public static PeerAuthenticationPolicy ForWorkload(ConfigSet config, WorkloadIdentity workload,
         string rootNamespace = PolicySelection.DefaultRootNamespace)
     {

@@ -1,6 +1,6 @@
 using Ingress.LocalGateway.Snapshot.Routing;
 
-namespace Ingress.LocalGateway.Snapshot.Policies;
+namespace Ingress.LocalGateway.Snapshot.Routing;
 
 /// <summary>The per-route policies beyond matching and the action: retries, timeout, fault, CORS, mirror.</summary>
 public sealed record RoutePolicies
