@@ -13,6 +13,7 @@ public static class ReportWriter
     private static readonly string[] Severities = ["CRITICAL", "HIGH", "MEDIUM", "LOW"];
     private static readonly string[] SaturationRows = ["gateway", "nginx", "haproxy", "yarp", "direct"];
     private static readonly string[] RateRows = ["direct", "gateway", "nginx", "haproxy", "yarp"];
+    private static readonly string[] NativePhases = ["analyze", "startup", "rate", "sat", "service", "end"];
 
     /// <summary>Entry point of the <c>report</c> verb: prints markdown.</summary>
     public static int Run(BenchArgs options)
@@ -346,7 +347,7 @@ public static class ReportWriter
         Line("service /hello req/s (wrk -c64, tracing + metrics + access log)", t.Median("native", "service-jit", "h1_rps"), t.Median("native", "service-native", "h1_rps"), "");
         Line("service RSS under that load, MB", t.Median("native", "service-jit", "rss_mb"), t.Median("native", "service-native", "rss_mb"), "< 40 MB");
         md.AppendLine().AppendLine("Load average (1 min) at each phase: " + string.Join(", ",
-            new[] { "analyze", "startup", "rate", "sat", "service", "end" }.Select(phase => $"{phase} {t.Value("native", "meta", phase, "load") ?? "—"}")) +
+            NativePhases.Select(phase => $"{phase} {t.Value("native", "meta", phase, "load") ?? "—"}")) +
             $". Binaries: ingress {F0(t.Median("native", "build", "ingress_mb"))} MB, httpserver {F0(t.Median("native", "build", "httpserver_mb"))} MB" +
             (t.Median("native", "build", "release_s") is { } seconds ? $"; build/release.sh took {F0(seconds)} s." : ".")).AppendLine();
     }

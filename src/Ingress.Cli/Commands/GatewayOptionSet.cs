@@ -1,10 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Ingress.Config.Loading;
 using Ingress.LocalGateway;
 using Ingress.LocalGateway.Compile;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 using Ingress.LocalGateway.Hosting.Endpoints;
+using PathMode = Ingress.LocalGateway.Snapshot.PathNormalization;
 
 namespace Ingress.Cli.Commands;
 
@@ -58,6 +60,18 @@ internal sealed class GatewayOptionSet
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<string?> MeshConfig { get; } = new("--mesh-config")
+    {
+        Description = "the mesh's MeshConfig (an IstioOperator, the istio ConfigMap, or a MeshConfig document); its " +
+                      "pathNormalization decides how request paths are normalized",
+    };
+
+    public Option<string?> PathNormalization { get; } = new("--path-normalization")
+    {
+        Description = "how request paths are normalized before routing and policies, as MeshConfig pathNormalization: " +
+                      "NONE, BASE (Istio's default), MERGE_SLASHES, DECODE_AND_MERGE_SLASHES; overrides --mesh-config",
+    };
+
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
@@ -69,6 +83,8 @@ internal sealed class GatewayOptionSet
         command.Options.Add(Label);
         command.Options.Add(DefaultNamespace);
         command.Options.Add(AllowUnsupported);
+        command.Options.Add(MeshConfig);
+        command.Options.Add(PathNormalization);
     }
 
     /// <summary>Builds the gateway options; every bad value is reported in <paramref name="errors"/>.</summary>
@@ -134,7 +150,33 @@ internal sealed class GatewayOptionSet
             Labels = labels,
             DefaultNamespace = parse.GetValue(DefaultNamespace) ?? "default",
             AllowUnsupported = Unsupported(parse),
+            PathNormalization = Normalization(parse, errors),
         };
+    }
+
+    // --path-normalization, else the MeshConfig file's, else BASE (DEFAULT is BASE, as in Istio).
+    private PathMode Normalization(ParseResult parse, List<string> errors)
+    {
+        var value = parse.GetValue(PathNormalization);
+        if (value is null && parse.GetValue(MeshConfig) is { Length: > 0 } file)
+        {
+            value = MeshConfigFile.Read(file, errors).PathNormalization;
+        }
+
+        switch (value?.ToUpperInvariant())
+        {
+            case null or "DEFAULT" or "BASE":
+                return PathMode.Base;
+            case "NONE":
+                return PathMode.None;
+            case "MERGE_SLASHES":
+                return PathMode.MergeSlashes;
+            case "DECODE_AND_MERGE_SLASHES":
+                return PathMode.DecodeAndMergeSlashes;
+            default:
+                errors.Add($"--path-normalization '{value}': expected one of NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES");
+                return PathMode.Base;
+        }
     }
 
     private UnsupportedFields Unsupported(ParseResult parse)
