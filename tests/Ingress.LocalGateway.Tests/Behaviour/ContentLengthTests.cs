@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Ingress.LocalGateway.Tests.Infrastructure;
@@ -71,12 +70,12 @@ public sealed class ContentLengthTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80), null,
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             $"POST /signed HTTP/1.1\r\nHost: x\r\nContent-Length: {value}\r\n\r\nhello");
 
         AssertCodecError(reply);
         Assert.Empty(_backend.Requests);
-        Assert.Contains("\"POST /signed HTTP/1.1\" 400 DPE http1.codec_error - \"-\" 0 11 ", await AccessLogLine(gw, "/signed"));
+        Assert.Contains("\"POST /signed HTTP/1.1\" 400 DPE http1.codec_error - \"-\" 0 11 ", await gw.AccessLogLineAsync("/signed"));
         Assert.Equal("backend /after", await gw.Client(80).GetStringAsync("http://x/after"));
     }
 
@@ -85,12 +84,12 @@ public sealed class ContentLengthTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(443), "gw.example.com",
-            "POST /tls HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello");
+        var reply = await RawExchange.SendAsync(gw.Address(443),
+            "POST /tls HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello", sni: "gw.example.com");
 
         AssertCodecError(reply);
         Assert.Empty(_backend.Requests);
-        Assert.Contains("\"POST /tls HTTP/1.1\" 400 DPE http1.codec_error ", await AccessLogLine(gw, "/tls"));
+        Assert.Contains("\"POST /tls HTTP/1.1\" 400 DPE http1.codec_error ", await gw.AccessLogLineAsync("/tls"));
     }
 
     [Fact]
@@ -98,7 +97,7 @@ public sealed class ContentLengthTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80), null,
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             "POST http://x/absolute?q=1 HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello");
 
         AssertCodecError(reply);
@@ -118,7 +117,7 @@ public sealed class ContentLengthTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80), null,
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             $"POST /refused HTTP/1.1\r\nHost: x\r\nContent-Length: {value}\r\n\r\nhello");
 
         // Kestrel's own answer: the request never reaches the gateway, so it has no access log line.
@@ -133,7 +132,7 @@ public sealed class ContentLengthTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80), null,
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             "GET /first HTTP/1.1\r\nHost: x\r\n\r\n" +
             "POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello" +
             "POST /pipelined HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello" +
@@ -142,7 +141,7 @@ public sealed class ContentLengthTests : IAsyncLifetime
         Assert.Equal(new[] { "HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request" }, reply.StatusLines);
         Assert.True(reply.ClosedByServer);
         Assert.Equal(new[] { "/first", "/echo" }, _backend.Requests.Select(r => r.PathAndQuery));
-        Assert.Contains("\"POST /pipelined HTTP/1.1\" 400 DPE http1.codec_error ", await AccessLogLine(gw, "/pipelined"));
+        Assert.Contains("\"POST /pipelined HTTP/1.1\" 400 DPE http1.codec_error ", await gw.AccessLogLineAsync("/pipelined"));
     }
 
     [Fact]
@@ -150,13 +149,13 @@ public sealed class ContentLengthTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80), null,
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             "GET /upgrade HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n" +
             "POST /behind HTTP/1.1\r\nHost: x\r\nContent-Length: +5\r\n\r\nhello");
 
         Assert.Equal(new[] { "HTTP/1.1 200 OK", "HTTP/1.1 400 Bad Request" }, reply.StatusLines);
         Assert.Equal(new[] { "/upgrade" }, _backend.Requests.Select(r => r.PathAndQuery));
-        Assert.Contains("\"POST /behind HTTP/1.1\" 400 DPE http1.codec_error ", await AccessLogLine(gw, "/behind"));
+        Assert.Contains("\"POST /behind HTTP/1.1\" 400 DPE http1.codec_error ", await gw.AccessLogLineAsync("/behind"));
     }
 
     [Fact]
@@ -166,7 +165,7 @@ public sealed class ContentLengthTests : IAsyncLifetime
         const string lookalike = "GET /x HTTP/1.1\r\nContent-Length: +5\r\n\r\n";
         var binary = new string(Enumerable.Range(0, 256).Select(i => (char)i).ToArray());
 
-        var reply = await RawExchange(gw.Address(80), null,
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             $"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {lookalike.Length}\r\n\r\n{lookalike}" +
             $"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length:  {binary.Length} \r\n\r\n{binary}" +
             "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" +
@@ -216,66 +215,6 @@ public sealed class ContentLengthTests : IAsyncLifetime
         Assert.Equal("close", reply.Header("Connection"));
         Assert.Equal("istio-envoy", reply.Header("Server"));
         Assert.True(reply.ClosedByServer);
-    }
-
-    private static async Task<string> AccessLogLine(GatewayHarness gw, string path)
-    {
-        string? line = null;
-        await Poll.UntilAsync(() =>
-        {
-            line = gw.AccessLog.Lines.FirstOrDefault(l => l.Contains(" " + path + " ", StringComparison.Ordinal));
-            return line is not null;
-        });
-        return line!;
-    }
-
-    /// <summary>Sends the bytes as written (over TLS with ALPN http/1.1 when an SNI is given) and reads until the server closes.</summary>
-    private static async Task<RawReply> RawExchange(IPEndPoint address, string? sni, string request)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(address);
-        Stream stream = tcp.GetStream();
-        if (sni is not null)
-        {
-            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = sni,
-                ApplicationProtocols = [SslApplicationProtocol.Http11],
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null,
-            });
-            stream = ssl;
-        }
-
-        await using var _ = stream;
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var received = new MemoryStream();
-        var buffer = new byte[8192];
-        var closed = false;
-        try
-        {
-            while (true)
-            {
-                var n = await stream.ReadAsync(buffer, timeout.Token);
-                if (n == 0)
-                {
-                    closed = true;
-                    break;
-                }
-
-                received.Write(buffer, 0, n);
-            }
-        }
-        catch (IOException)
-        {
-            closed = true; // reset by the server after its answer
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return RawReply.Parse(Encoding.Latin1.GetString(received.ToArray()), closed);
     }
 
     // One HTTP/2 request written frame by frame (the client preface, SETTINGS, HEADERS with literal fields, DATA), so
@@ -344,65 +283,6 @@ public sealed class ContentLengthTests : IAsyncLifetime
             BinaryPrimitives.WriteInt32BigEndian(frame.AsSpan(5), streamId);
             payload.CopyTo(frame, 9);
             return frame;
-        }
-    }
-
-    /// <summary>The responses read off one connection: each status line, and the first response's headers and body.</summary>
-    private sealed record RawReply(IReadOnlyList<string> StatusLines, IReadOnlyList<(string Name, string Value)> Headers, string Body, bool ClosedByServer)
-    {
-        public string? StatusLine => StatusLines.Count > 0 ? StatusLines[0] : null;
-
-        public string? Header(string name) => Headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).SingleOrDefault();
-
-        public static RawReply Parse(string text, bool closed)
-        {
-            var statusLines = new List<string>();
-            List<(string, string)>? firstHeaders = null;
-            string? firstBody = null;
-            var position = 0;
-            while (position < text.Length)
-            {
-                var end = text.IndexOf("\r\n\r\n", position, StringComparison.Ordinal);
-                if (end < 0)
-                {
-                    break;
-                }
-
-                var lines = text[position..end].Split("\r\n");
-                var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2).Select(p => (p[0].Trim(), p[1].Trim())).ToList();
-                statusLines.Add(lines[0]);
-                position = end + 4;
-                var body = "";
-                if (headers.FirstOrDefault(h => h.Item1.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)) is { Item2: { } length } && length.Length > 0)
-                {
-                    var size = int.Parse(length, System.Globalization.CultureInfo.InvariantCulture);
-                    body = text.Substring(position, Math.Min(size, text.Length - position));
-                    position += body.Length;
-                }
-                else if (headers.Any(h => h.Item1.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)))
-                {
-                    var builder = new StringBuilder();
-                    while (true)
-                    {
-                        var lineEnd = text.IndexOf("\r\n", position, StringComparison.Ordinal);
-                        var size = Convert.ToInt32(text[position..lineEnd], 16);
-                        position = lineEnd + 2;
-                        builder.Append(text, position, size);
-                        position += size + 2;
-                        if (size == 0)
-                        {
-                            break;
-                        }
-                    }
-
-                    body = builder.ToString();
-                }
-
-                firstHeaders ??= headers;
-                firstBody ??= body;
-            }
-
-            return new RawReply(statusLines, firstHeaders ?? [], firstBody ?? "", closed);
         }
     }
 }

@@ -13,7 +13,8 @@ namespace Ingress.LocalGateway.Hosting.Listeners;
 /// <remarks>
 /// It never decides anything about the bytes themselves: wherever it is not certain to frame a request as Kestrel does,
 /// it stops, and every later request of the connection is <see cref="Http1HeadVerdict.Unknown"/>. Most of those places
-/// are ones Kestrel refuses (and then closes the connection), so stopping there costs nothing.
+/// are ones Kestrel refuses (and then closes the connection), so stopping there costs nothing; and since it sees only
+/// what Kestrel consumed, a head Kestrel refuses mostly never reaches it.
 /// </remarks>
 internal sealed class Http1FramingTracker : IDisposable
 {
@@ -24,6 +25,8 @@ internal sealed class Http1FramingTracker : IDisposable
     // Kestrel's chunk sizes are int (7FFFFFFF at most) and it reads at most 8 hex digits
     // (Http1ChunkedEncodingMessageBody.ParseChunkedPrefix).
     private const int MaxChunkSizeDigits = 8;
+
+    private const int KeptLineBuffer = 4096;
 
     private readonly Http1HeadVerdicts _verdicts;
     private State _state = State.RequestLine;
@@ -165,6 +168,11 @@ internal sealed class Http1FramingTracker : IDisposable
             var line = _line.AsSpan(0, _lineLength);
             _lineLength = 0;
             HeadLine(line);
+            if (_line!.Length > KeptLineBuffer)
+            {
+                // An idle keep-alive connection does not hold on to the buffer of one long header.
+                Dispose();
+            }
         }
         else
         {
@@ -209,7 +217,7 @@ internal sealed class Http1FramingTracker : IDisposable
                 RequestLine(line);
             }
 
-            // Empty lines before a request line: Balsa skips them, Kestrel refuses the request.
+            // Empty lines before a request line: Balsa and Kestrel both skip them.
             return;
         }
 

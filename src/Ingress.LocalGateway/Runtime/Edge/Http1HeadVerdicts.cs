@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Text;
+
 namespace Ingress.LocalGateway.Runtime.Edge;
 
 /// <summary>What was found on the wire about one HTTP/1 request head, before Kestrel parsed and rewrote it.</summary>
@@ -119,52 +122,33 @@ public sealed class Http1HeadVerdicts
     }
 
     /// <summary>A hash of a request line's method and target as they are on the wire.</summary>
-    public static ulong Identity(ReadOnlySpan<byte> method, ReadOnlySpan<byte> target)
-    {
-        var hash = FnvOffset;
-        foreach (var b in method)
-        {
-            hash = (hash ^ b) * FnvPrime;
-        }
-
-        hash = (hash ^ ' ') * FnvPrime;
-        if (System.Text.Ascii.IsValid(target))
-        {
-            foreach (var b in target)
-            {
-                hash = (hash ^ b) * FnvPrime;
-            }
-        }
-        else
-        {
-            // Kestrel decodes a target with bytes above 0x7F into characters that no longer map to bytes one to one:
-            // only the method identifies such a head.
-            hash = (hash ^ 0x80) * FnvPrime;
-        }
-
-        return hash;
-    }
+    public static ulong Identity(ReadOnlySpan<byte> method, ReadOnlySpan<byte> target) =>
+        Hash(method, target, Ascii.IsValid(target));
 
     /// <summary>The same hash of the method and target Kestrel parsed (both ASCII for every head it accepts as such).</summary>
-    public static ulong Identity(string method, string target)
+    public static ulong Identity(string method, string target) =>
+        Hash(method.AsSpan(), target.AsSpan(), Ascii.IsValid(target));
+
+    // FNV-1a over the method, a space and the target. Kestrel decodes a target with bytes above 0x7F into characters
+    // that no longer map to bytes one to one: only the method identifies such a head.
+    private static ulong Hash<T>(ReadOnlySpan<T> method, ReadOnlySpan<T> target, bool asciiTarget)
+        where T : unmanaged, IBinaryInteger<T>
     {
         var hash = FnvOffset;
-        foreach (var c in method)
+        foreach (var unit in method)
         {
-            hash = (hash ^ c) * FnvPrime;
+            hash = (hash ^ ulong.CreateTruncating(unit)) * FnvPrime;
         }
 
         hash = (hash ^ ' ') * FnvPrime;
-        if (System.Text.Ascii.IsValid(target))
+        if (!asciiTarget)
         {
-            foreach (var c in target)
-            {
-                hash = (hash ^ c) * FnvPrime;
-            }
+            return (hash ^ 0x80) * FnvPrime;
         }
-        else
+
+        foreach (var unit in target)
         {
-            hash = (hash ^ 0x80) * FnvPrime;
+            hash = (hash ^ ulong.CreateTruncating(unit)) * FnvPrime;
         }
 
         return hash;
