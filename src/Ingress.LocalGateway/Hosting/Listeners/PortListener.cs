@@ -61,6 +61,7 @@ public sealed partial class PortListener : IAsyncDisposable
                     HandshakeTimeout = TimeSpan.FromSeconds(10),
                 });
                 listen.Use(draining.GoAwayWhenDraining);
+                listen.Use(Http1FramingInspector.Watch);
             }
             else
             {
@@ -68,6 +69,7 @@ public sealed partial class PortListener : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
                 listen.Use(CleartextHttp2.Detect);
                 listen.Use(draining.GoAwayWhenDraining);
+                listen.Use(Http1FramingInspector.Watch);
             }
         }, context => pipeline.HandleAsync(context, port));
         self = new PortListener(app, drain, port, protocol, address, logger);
