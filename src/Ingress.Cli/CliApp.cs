@@ -21,8 +21,21 @@ public static class CliApp
             GatewayCommand.Create(output, error, stdin),
             SidecarCommand.Create(output, error, stdin),
             RoutesCommand.Create(output, error, stdin),
+            ExplainCommand.Create(output, error, stdin),
         };
-        return root.Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && parse.CommandResult.Command.Name == "explain")
+        {
+            // explain's exit 1 means "not forwarded": a malformed command line must not look like an answer.
+            foreach (var parseError in parse.Errors)
+            {
+                error.WriteLine("error: " + parseError.Message);
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }
 }
 

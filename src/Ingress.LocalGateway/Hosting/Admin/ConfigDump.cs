@@ -256,13 +256,7 @@ public static class ConfigDump
     };
 
     /// <summary>MeshConfig's spelling of a path normalization.</summary>
-    public static string PathNormalizationName(PathNormalization mode) => mode switch
-    {
-        PathNormalization.None => "NONE",
-        PathNormalization.MergeSlashes => "MERGE_SLASHES",
-        PathNormalization.DecodeAndMergeSlashes => "DECODE_AND_MERGE_SLASHES",
-        _ => "BASE",
-    };
+    public static string PathNormalizationName(PathNormalization mode) => mode.MeshConfigName();
 
     private static void AppendTable(StringBuilder text, RouteTable table, string indent)
     {

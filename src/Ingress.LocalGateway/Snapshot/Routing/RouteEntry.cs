@@ -98,11 +98,15 @@ public sealed class RouteTable
     public IReadOnlyList<VirtualHost> VirtualHosts { get; }
 
     /// <summary>The virtual host for a Host header value (its port ignored), or null.</summary>
-    public VirtualHost? Select(ReadOnlySpan<char> authority)
+    public VirtualHost? Select(ReadOnlySpan<char> authority) => Select(authority, out _);
+
+    /// <summary>The virtual host for a Host header value (its port ignored), or null, and which rule chose it.</summary>
+    public VirtualHost? Select(ReadOnlySpan<char> authority, out HostMatch how)
     {
         var host = HostNames.StripPort(authority);
         if (_exactLookup.TryGetValue(host, out var exact))
         {
+            how = HostMatch.Exact;
             return exact;
         }
 
@@ -110,10 +114,28 @@ public sealed class RouteTable
         {
             if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             {
+                how = HostMatch.Wildcard;
                 return vhost;
             }
         }
 
+        how = _any is null ? HostMatch.None : HostMatch.Any;
         return _any;
     }
+}
+
+/// <summary>How a Host header (or an SNI) chose a virtual host (or a server): Envoy's order.</summary>
+public enum HostMatch
+{
+    /// <summary>Nothing matched.</summary>
+    None,
+
+    /// <summary>The name itself.</summary>
+    Exact,
+
+    /// <summary>The longest <c>*.suffix</c> that covers it.</summary>
+    Wildcard,
+
+    /// <summary><c>*</c>: any name.</summary>
+    Any,
 }
