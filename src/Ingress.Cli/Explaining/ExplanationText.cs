@@ -47,12 +47,13 @@ internal static class ExplanationText
             foreach (var route in e.Routes)
             {
                 var name = route.Name.Length > 0 ? $" '{route.Name}'" : "";
-                Line(text, $"{route.Index + 1}.{name} {string.Join(" and ", route.Conditions)}  ({route.Source})");
+                var conditions = route.Conditions.Count == 0 ? "(no route built: Istio builds none after a catch-all)" : string.Join(" and ", route.Conditions);
+                Line(text, $"{route.Index + 1}.{name} {conditions}  ({route.Source})");
                 Line(text, "   " + route.Result switch
                 {
                     RouteResults.Matched => "matched",
                     RouteResults.NoMatch => $"no match: {route.FailedCondition} ≠ {route.Actual}",
-                    RouteResults.Shadowed => $"never reached: shadowed by the catch-all {route.ShadowedBy}, which takes every request first",
+                    RouteResults.Shadowed => $"never reached: shadowed by the catch-all rule {route.ShadowedBy}, which takes every request first (a catch-all goes last)",
                     _ => "not tried: an earlier route matched",
                 });
             }

@@ -30,9 +30,13 @@ public sealed class RouteTranslator
         _policies = new PolicyCompiler(clusters, diagnostics);
     }
 
-    /// <summary>The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port.</summary>
-    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort)
+    /// <summary>
+    /// The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port; the rules
+    /// after a catch-all produce none and are added to <paramref name="unreachable"/> when it is given.
+    /// </summary>
+    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort, List<UnreachableRule>? unreachable = null)
     {
+        var vsName = $"{vs.Metadata.Namespace}/{vs.Metadata.Name}";
         var routes = new List<RouteEntry>();
         var vsGateways = vs.Spec.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList();
         for (var i = 0; i < vs.Spec.Http.Count; i++)
@@ -97,6 +101,11 @@ public sealed class RouteTranslator
                     if (route.Match.IsCatchAll)
                     {
                         catchAll = true;
+                        for (var later = j + 1; later < rule.Match.Count; later++)
+                        {
+                            unreachable?.Add(new UnreachableRule($"{vsName} {rulePath}.match[{later}]", route.Source));
+                        }
+
                         break;
                     }
                 }
@@ -104,6 +113,12 @@ public sealed class RouteTranslator
 
             if (catchAll)
             {
+                // Istio's BuildHTTPRoutesForVirtualService stops here: no route is built for the later rules.
+                for (var later = i + 1; later < vs.Spec.Http.Count; later++)
+                {
+                    unreachable?.Add(new UnreachableRule($"{vsName} spec.http[{later}]", routes.Count > 0 ? routes[^1].Source : $"{vsName} {rulePath}"));
+                }
+
                 break;
             }
         }

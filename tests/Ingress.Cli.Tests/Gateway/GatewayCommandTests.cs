@@ -197,7 +197,8 @@ public sealed class GatewayCommandTests : IDisposable
             "listener 80 HTTP on 127.0.0.1:8080\n" +
             "  route config http.80\n" +
             "    host *\n" +
-            "      1. exact:/hi => directResponse 200 (8 bytes)  (default/web spec.http[0].match[0])\n",
+            "      1. exact:/hi => directResponse 200 (8 bytes)  (default/web spec.http[0].match[0])\n" +
+            "paths normalized BASE\n",
             output.ToString());
     }
 

@@ -291,14 +291,13 @@ public static class RequestExplainer
         var routes = new List<RouteStep>();
         RouteEntry? matched = null;
         RouteEntry? catchAll = null;
-        var catchAllIndex = -1;
         for (var i = 0; i < vhost.Routes.Count; i++)
         {
             var route = vhost.Routes[i];
             var conditions = Conditions(route.Match);
             if (matched is not null)
             {
-                var shadow = catchAll is not null ? Label(catchAll, catchAllIndex) : null;
+                var shadow = catchAll?.Source;
                 routes.Add(new RouteStep
                 {
                     Index = i, Name = route.Name, Source = route.Source, Conditions = conditions,
@@ -327,15 +326,21 @@ public static class RequestExplainer
             if (route.Match.IsCatchAll && catchAll is null)
             {
                 catchAll = route;
-                catchAllIndex = i;
             }
+        }
+
+        // The rules Istio built no route for, after a catch-all of their VirtualService.
+        foreach (var dropped in vhost.Unreachable)
+        {
+            routes.Add(new RouteStep
+            {
+                Index = routes.Count, Name = "", Source = dropped.Source, Conditions = [], Result = RouteResults.Shadowed,
+                ShadowedBy = dropped.ShadowedBy,
+            });
         }
 
         return (step, routes);
     }
-
-    private static string Label(RouteEntry route, int index) =>
-        route.Name.Length > 0 ? $"route {index + 1} '{route.Name}' ({route.Source})" : $"route {index + 1} ({route.Source})";
 
     /// <summary>A matcher's conditions in the order they are checked, each as <c>uri exact /test/hello</c>.</summary>
     public static IReadOnlyList<string> Conditions(RequestMatcher match)
