@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ingress.Cli.CommandLine;
 using Ingress.Cli.Commands;
 
 namespace Ingress.Cli;
@@ -6,10 +7,11 @@ namespace Ingress.Cli;
 /// <summary>The <c>ingress</c> command line, runnable in-process with any writers (Program.cs passes the console's).</summary>
 public static class CliApp
 {
-    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (the table in docs/cli.md, <see cref="ExitCodes"/>).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, TextReader stdin)
     {
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
         var colour = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected &&
                      string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         var console = new CliConsole(output, error, stdin, colour);
@@ -24,18 +26,28 @@ public static class CliApp
             ExplainCommand.Create(output, error, stdin),
         };
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0 && parse.CommandResult.Command.Name == "explain")
+        var usage = UsageErrors.Of(parse);
+        if (usage.Count > 0)
         {
-            // explain's exit 1 means "not forwarded": a malformed command line must not look like an answer.
-            foreach (var parseError in parse.Errors)
+            var command = UsageErrors.CommandName(parse);
+            foreach (var message in usage)
             {
-                error.WriteLine("error: " + parseError.Message);
+                error.WriteLine($"{command}: {message}");
             }
 
+            error.WriteLine($"Run '{command} --help' for the options.");
             return ExitCodes.Usage;
         }
 
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return parse.Invoke(new InvocationConfiguration
+        {
+            Output = output,
+            Error = error,
+            // System.CommandLine returns 130/143 two seconds after SIGINT/SIGTERM when an async action (gateway,
+            // sidecar) has not finished, and the process then exits: that cut the drain (up to 5 s while a client keeps
+            // a connection open, GatewayOptions.DrainTimeout) short. It gets the drain and the disposal after it.
+            ProcessTerminationTimeout = new Ingress.LocalGateway.GatewayOptions().DrainTimeout + TimeSpan.FromSeconds(5),
+        });
     }
 }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Ingress.Cli.Checking;
 using Ingress.Cli.Explaining;
 using Ingress.Config.Diagnostics;
 using Ingress.LocalGateway.Compile;
@@ -27,7 +28,6 @@ internal static class ExplainCommand
     public static Command Create(TextWriter output, TextWriter error, TextReader stdin)
     {
         var shared = new GatewayOptionSet();
-        shared.DefaultNamespace.Aliases.Add("-n");
         var request = new Argument<string>("request")
         {
             Description = "the request, 'METHOD URL' (one argument), e.g. 'GET https://httpsserver.kuopenx.io/test/hello'",
@@ -78,7 +78,7 @@ internal static class ExplainCommand
         command.SetAction(async (parse, _) =>
         {
             var errors = new List<string>();
-            var options = shared.Build(parse, errors);
+            var (options, inputs) = shared.Build(parse, errors);
             var target = ExplainTarget.Parse(parse.GetValue(request) ?? "", out var targetError);
             if (targetError is not null)
             {
@@ -133,7 +133,12 @@ internal static class ExplainCommand
                 }
             }
 
-            var loaded = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin).Load();
+            if (GatewayOptionSet.NamespaceNote(parse) is { } note)
+            {
+                error.WriteLine(note);
+            }
+
+            var loaded = new FileConfigSource(inputs, stdin).Load();
             foreach (var finding in loaded.Diagnostics)
             {
                 error.WriteLine(finding);
@@ -141,6 +146,14 @@ internal static class ExplainCommand
 
             if (loaded.HasErrors)
             {
+                var refusal = ConfigRefusal.Of(loaded.Diagnostics, inputs);
+                error.WriteLine(refusal.Message);
+                return refusal.Code;
+            }
+
+            if (loaded.Config.Resources.Count == 0)
+            {
+                error.WriteLine("error: " + CheckRunner.NoResources(inputs));
                 return ExitCodes.UnreadableInput;
             }
 
@@ -157,8 +170,8 @@ internal static class ExplainCommand
                     error.WriteLine(hint);
                 }
 
-                error.WriteLine("error: the gateway would refuse this config (errors above), so no request can be explained");
-                return ExitCodes.UnreadableInput;
+                error.WriteLine("error: the gateway would refuse this configuration (errors above), so no request can be explained");
+                return ExitCodes.FindingsAboveThreshold;
             }
 
             var probe = new ExplainRequest
