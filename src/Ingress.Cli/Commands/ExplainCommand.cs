@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -218,6 +217,4 @@ internal static class ExplainCommand
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 
-    /// <summary>The invariant text of a number.</summary>
-    internal static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);
 }

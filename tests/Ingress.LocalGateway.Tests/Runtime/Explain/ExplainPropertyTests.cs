@@ -20,10 +20,17 @@ namespace Ingress.LocalGateway.Tests.Runtime.Explain;
 /// </summary>
 public sealed class ExplainPropertyTests
 {
-    private const int Requests = 120;
+    private const int Requests = 300;
 
     private static readonly string[] Segments =
         ["test", "hello", "metrics", "secure", "fault", "healthz", "chain", "admin", "x", "", "..", ".", "%2e", "he%6Clo", "HELLO"];
+
+    // Paths the configs route, and near misses of them, mixed half and half with paths built of random segments.
+    private static readonly string[] Known =
+    [
+        "/test/hello", "/test/hello/", "/test/./hello", "/test/%68ello", "/test/metrics", "/test/metrics/x", "/test/secure",
+        "/test/fault", "/healthz", "/test/chain", "/admin/x", "/test/../test/hello",
+    ];
 
     [Fact]
     public async Task The_seed_explained_is_the_seed_served()
@@ -98,14 +105,14 @@ public sealed class ExplainPropertyTests
         var refused = 0;
         var probes = Gen.Select(
             Gen.OneOf(ports.Select(Gen.Const).ToArray()),
-            Gen.OneOf(Segments).Array[1, 4],
+            Gen.OneOf(Gen.OneOf(Known), Gen.OneOf(Segments).Array[1, 4].Select(segments => "/" + string.Join('/', segments))),
             Gen.OneOf("", "/", "?q=1", "#f"),
             Gen.OneOf("GET", "GET", "POST", "DELETE", "get"),
             Gen.OneOf(hosts),
             Gen.Int[0, 2],
             Gen.OneOf(tokens),
             Gen.OneOf(headers ?? [null]),
-            (port, segments, suffix, method, host, sniChoice, token, header) =>
+            (port, path, suffix, method, host, sniChoice, token, header) =>
             {
                 var sni = !port.Item2 ? null : sniChoice switch
                 {
@@ -113,7 +120,7 @@ public sealed class ExplainPropertyTests
                     1 => null,
                     _ => "other.kuopenx.io",
                 };
-                return new Probe(port.Item1, port.Item2, method, host, sni, "/" + string.Join('/', segments) + suffix, token, header);
+                return new Probe(port.Item1, port.Item2, method, host, sni, path + suffix, token, header);
             });
 
         await probes.SampleAsync(async probe =>
@@ -198,7 +205,9 @@ public sealed class ExplainPropertyTests
             Assert.True((f.Method, f.PathAndQuery, f.Host) == (seen.Method, seen.PathAndQuery, seen.Host),
                 $"{want.Probe}: explain said {f.Method} {f.PathAndQuery} Host {f.Host}, {backend.Name} got {seen.Method} {seen.PathAndQuery} Host {seen.Host}");
             var destinations = want.Explained.Action!.Destinations;
-            var allowed = destinations.Count == 1 ? [f.Endpoint] : destinations.SelectMany(d => d.Endpoints).ToList();
+            // One destination with one endpoint: that backend. Otherwise the weights or the balancer draw per request, and
+            // explain names the candidates.
+            var allowed = destinations.Count == 1 && f.EndpointCount == 1 ? [f.Endpoint] : destinations.SelectMany(d => d.Endpoints).ToList();
             Assert.True(allowed.Any(e => byPort[e] == backend), $"{want.Probe}: explain said {string.Join(" or ", allowed)}, {backend.Name} got it");
         }
 
