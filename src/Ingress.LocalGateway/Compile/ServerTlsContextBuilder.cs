@@ -20,7 +20,7 @@ public static class ServerTlsContextBuilder
 
     /// <summary>Builds the context; findings go to <paramref name="diagnostics"/>.</summary>
     public static ServerTlsContext Build(
-        Gateway gateway, string fieldPath, ServerTlsSettings tls, ConfigSet config, string gatewayNamespace,
+        Resource gateway, string fieldPath, ServerTlsSettings tls, ConfigSet config, string gatewayNamespace,
         CompileDiagnostics diagnostics, TimeProvider time)
     {
         var mode = (tls.Mode ?? "PASSTHROUGH").ToUpperInvariant();
@@ -142,7 +142,7 @@ public static class ServerTlsContextBuilder
         return rest;
     }
 
-    private static SslProtocols Protocols(ServerTlsSettings tls, Gateway gateway, string fieldPath, CompileDiagnostics diagnostics)
+    private static SslProtocols Protocols(ServerTlsSettings tls, Resource gateway, string fieldPath, CompileDiagnostics diagnostics)
     {
         static int Rank(string? value) => value?.ToUpperInvariant() switch
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.GatewayApi;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Security;
 using Ingress.LocalGateway.Snapshot.Tls;
@@ -55,6 +56,9 @@ public sealed class GatewaySnapshot
 
     /// <summary>Trace sampling percentage from the Telemetry resources (100 when none sets it).</summary>
     public double SamplingPercentage { get; init; } = 100;
+
+    /// <summary>The Gateway API objects as resolved: what was served from them, and their status conditions.</summary>
+    public GatewayApiState GatewayApi { get; init; } = GatewayApiState.Empty;
 
     /// <summary>How request paths are normalized before routing and policies (MeshConfig <c>pathNormalization</c>).</summary>
     public PathNormalization PathNormalization { get; init; } = PathNormalization.Base;
