@@ -182,6 +182,27 @@ public static class ServerTlsContextBuilder
         return result;
     }
 
+
+    // Where a Secret of that name would be instead: one in another namespace, or the one a cert-manager Certificate in
+    // another namespace writes (the seed's own mistake: a Certificate applied without -n writes its Secret in default).
+    private static string Elsewhere(ConfigSet config, string ns, string name)
+    {
+        if (config.Secrets.FirstOrDefault(s => s.Metadata.Name == name && s.Metadata.Namespace != ns) is { } secret)
+        {
+            return $" (a Secret {secret.Metadata.Namespace}/{name} exists, but a Gateway reads credentialName from its own namespace, {ns})";
+        }
+
+        if (config.OfType<Ingress.Config.Model.Certificate>().FirstOrDefault(c => c.Spec.SecretName == name) is { } certificate)
+        {
+            return certificate.Metadata.Namespace == ns
+                ? $" (Certificate {ns}/{certificate.Metadata.Name} asks cert-manager for it: locally, give the Secret itself)"
+                : $" (Certificate {certificate.Metadata.Namespace}/{certificate.Metadata.Name} writes it in namespace " +
+                  $"{certificate.Metadata.Namespace}, but a Gateway reads credentialName from its own namespace, {ns})";
+        }
+
+        return "";
+    }
+
     private static (X509Certificate2Collection?, string?, string) FromSecret(string credential, ConfigSet config, string gatewayNamespace)
     {
         if (CredentialName.SecretOf(credential, gatewayNamespace) is not var (ns, name))
@@ -198,7 +219,7 @@ public static class ServerTlsContextBuilder
         var secret = config.Find<Secret>(ns, name);
         if (secret is null)
         {
-            return (null, $"{source} referenced by credentialName not found", source);
+            return (null, $"{source} referenced by credentialName not found{Elsewhere(config, ns, name)}", source);
         }
 
         var (certKey, keyKey) = CredentialName.CertificateKeys(secret) ?? ("tls.crt", "tls.key");
