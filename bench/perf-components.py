@@ -13,10 +13,18 @@ from collections import Counter
 
 SELF_RULES = [
     ("TLS: OpenSSL + SslStream", re.compile(r"libssl|libcrypto|System\.Net\.Security|Interop\+Ssl|Interop\+Crypto")),
+    ("the dedicated HTTP/1.1 upstream client (Runtime/Upstreams/Http1)", re.compile(r"Ingress\.LocalGateway\.Runtime\.Upstreams\.Http1")),
     ("the gateway's own stages (routing, headers, retries, metrics)", re.compile(r"Ingress\.LocalGateway")),
     ("YARP forwarder (request/response copy, transforms)", re.compile(r"\[Yarp\.|Yarp\.ReverseProxy")),
+    # Kestrel carries its own copy of the HPACK codec, in the System.Net.Http.HPack namespace: before HttpClient's rule.
+    ("Kestrel HTTP/2: HPACK (request headers decoded, response headers encoded)", re.compile(r"\.HPack\.|HPackHeaderWriter|Huffman")),
+    ("Kestrel HTTP/2: flow control", re.compile(r"Http2\.FlowControl")),
+    ("Kestrel HTTP/2: frame writer, response output (Http2FrameWriter, Http2OutputProducer)", re.compile(r"Http2FrameWriter|Http2OutputProducer")),
+    ("Kestrel HTTP/2: frame reading, stream start and dispatch (Http2Connection, Http2FrameReader)", re.compile(r"Http2Connection|Http2FrameReader|Http2\.Http2Frame")),
+    ("Kestrel HTTP/2: streams (Http2Stream, request body, stream pool)", re.compile(r"Http2Stream|Http2MessageBody|Internal\.Http2\.")),
     ("HttpClient upstream (SocketsHttpHandler, HttpRequestMessage, headers, Uri)", re.compile(r"System\.Net\.Http|System\.Private\.Uri|System\.Uri")),
-    ("Kestrel + ASP.NET Core (HTTP/1.1 and HTTP/2 parsing, response writing, HttpContext)", re.compile(r"Microsoft\.AspNetCore|Microsoft\.Extensions")),
+    ("Kestrel HTTP/1.1: parsing and response output", re.compile(r"Internal\.Http\.(Http1|HttpParser)")),
+    ("Kestrel + ASP.NET Core, shared by both protocols (HttpProtocol, header collections, HttpContext, hosting)", re.compile(r"Microsoft\.AspNetCore|Microsoft\.Extensions")),
     ("sockets (managed side) and pipelines", re.compile(r"System\.Net\.Sockets|System\.IO\.Pipelines|libSystem\.Native")),
     ("thread pool, async state machines, timers, locks", re.compile(r"System\.Threading|CompilerServices|ThreadPool")),
     ("base library (strings, collections, buffers, memory copies)", re.compile(r"System\.Private\.CoreLib|System\.Runtime|System\.Collections|System\.Memory|System\.Linq|System\.Text|libc\.so|ld-linux")),
@@ -29,10 +37,13 @@ KERNEL_RULES = [
 ]
 INCLUSIVE = [
     ("TLS (SslStream, OpenSSL, their socket calls)", re.compile(r"System\.Net\.Security\.SslStream|libssl")),
-    ("Kestrel HTTP/1.1 connection (parsing, response writing, incl. TLS below it)", re.compile(r"Http1Connection|Http1OutputProducer|HttpProtocol")),
+    ("Kestrel HTTP/1.1 connection (parsing, response writing, incl. TLS below it)", re.compile(r"Internal\.Http\.Http1(Connection|OutputProducer)")),
     ("Kestrel HTTP/2 connection and streams", re.compile(r"Http2Connection|Http2Stream|Http2FrameWriter|Http2OutputProducer")),
+    ("Kestrel HTTP/2 output loop (Http2FrameWriter and below: TLS, send)", re.compile(r"Http2FrameWriter")),
+    ("Kestrel HTTP/2 input loop (Http2Connection.ProcessRequestsAsync and below: TLS, receive, frames)", re.compile(r"Http2Connection[^ ]*::ProcessRequestsAsync|Http2Connection[^ ]*ProcessRequests")),
     ("the gateway's pipeline (RequestPipeline and below)", re.compile(r"Ingress\.LocalGateway")),
     ("YARP HttpForwarder.SendAsync and below", re.compile(r"Yarp\.ReverseProxy\.Forwarder\.HttpForwarder")),
+    ("the dedicated upstream HTTP/1.1 client (Http1ConnectionPool and below)", re.compile(r"Upstreams\.Http1\.")),
     ("upstream HTTP/1.1 client (HttpConnection and below)", re.compile(r"System\.Net\.Http\.HttpConnection[^P]|System\.Net\.Http\.HttpConnection::")),
     ("GC collections (gc threads / GarbageCollect)", re.compile(r"GarbageCollect|gc_heap|\.NET GC|BackgroundGC")),
 ]

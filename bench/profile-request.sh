@@ -35,78 +35,15 @@ while [ $# -gt 0 ]; do
 done
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-HOST=httpsserver.kuopenx.io
-SVC_HOST=httpserver.httpserver.svc.cluster.local
 INGRESS="${INGRESS_BIN:-$ROOT/src/Ingress.Cli/bin/Release/net10.0/ingress}"
-BENCH="$ROOT/bench/Ingress.Bench/bin/Release/net10.0/ingress-bench"
-WORK="$(mktemp -d /tmp/ingress-profile.XXXXXX)"
 OUT="${OUT:-$ROOT/bench/results/profile-$(date -u +%Y-%m-%dT%H%MZ)-$PROTOCOL}"
+source "$ROOT/bench/gateway-fixture.sh"
+fixture_check perf wrk h2load
 mkdir -p "$OUT"
-for tool in perf wrk h2load openssl curl; do command -v "$tool" > /dev/null || { echo "missing $tool" >&2; exit 1; }; done
-for exe in "$INGRESS" "$BENCH"; do [ -x "$exe" ] || { echo "missing $exe (build in Release first)" >&2; exit 1; }; done
-grep -qE "^127\.0\.0\.1[[:space:]].*\b$HOST\b" /etc/hosts || echo "127.0.0.1 $HOST" >> /etc/hosts
-
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2> /dev/null; wait "$pid" 2> /dev/null; rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-free_port() { local p=$((20000 + RANDOM % 20000)); while ss -Htln "sport = :$p" | grep -q .; do p=$((p + 1)); done; echo "$p"; }
-wait_http() { local deadline=$(( $(date +%s) + 60 )); while [ "$(date +%s)" -lt "$deadline" ]; do
-  [ "$(curl -sk -o /dev/null -w '%{http_code}' --max-time 2 "$1")" = 200 ] && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
-cpu_ticks() { sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'; }
-
-BACKEND_PORT=$(free_port); GW_PORT=$(free_port); GW_ADMIN=$(free_port)
-while [ "$GW_PORT" = "$BACKEND_PORT" ]; do GW_PORT=$(free_port); done
-while [ "$GW_ADMIN" = "$BACKEND_PORT" ] || [ "$GW_ADMIN" = "$GW_PORT" ]; do GW_ADMIN=$(free_port); done
-"$BENCH" backend --port "$BACKEND_PORT" --size 1024 > "$WORK/backend.log" 2>&1 &
-PIDS+=($!)
-wait_http "http://127.0.0.1:$BACKEND_PORT/hello" || exit 1
-
-mkdir -p "$WORK/gw"
-openssl req -x509 -sha256 -nodes -days 365 -newkey rsa:2048 -subj '/O=kuopenx Inc./CN=*.kuopenx.io' \
-  -addext "subjectAltName=DNS:$HOST" -keyout "$WORK/tls.key" -out "$WORK/tls.crt" 2> /dev/null
-cat > "$WORK/gw/config.yaml" <<EOF
-apiVersion: networking.istio.io/v1beta1
-kind: VirtualService
-metadata: {name: httpsserver}
-spec:
-  gateways: [httpsserver]
-  hosts: [$HOST]
-  http:
-  - match: [{uri: {exact: /test/hello}}]
-    rewrite: {uri: /hello}
-    route: [{destination: {host: $SVC_HOST, port: {number: 80}}}]
----
-apiVersion: networking.istio.io/v1beta1
-kind: Gateway
-metadata: {name: httpsserver}
-spec:
-  selector: {istio: ingressgateway}
-  servers:
-  - hosts: [$HOST]
-    port: {name: https-default, number: 443, protocol: HTTPS}
-    tls: {mode: SIMPLE, credentialName: httpserver-credential}
----
-apiVersion: v1
-kind: Secret
-metadata: {name: httpserver-credential, namespace: istio-system}
-type: kubernetes.io/tls
-data:
-  tls.crt: $(base64 -w0 "$WORK/tls.crt")
-  tls.key: $(base64 -w0 "$WORK/tls.key")
-EOF
-# PerfMapEnabled=3: /tmp/perf-PID.map names the JIT-compiled code; W^X off, or that code runs from a double mapping
-# perf cannot resolve.
-env DOTNET_PerfMapEnabled=3 DOTNET_EnableWriteXorExecute=0 "${GW_ENV[@]}" "$INGRESS" gateway -f "$WORK/gw" --listen "443=127.0.0.1:$GW_PORT" \
-  --endpoint "$SVC_HOST:80=http://127.0.0.1:$BACKEND_PORT" --admin "127.0.0.1:$GW_ADMIN" --access-log off > "$WORK/gateway.log" 2>&1 &
-GW_PID=$!
-PIDS+=("$GW_PID")
-wait_http "http://127.0.0.1:$GW_ADMIN/ready" || { tail -20 "$WORK/gateway.log"; exit 1; }
-URL="https://$HOST:$GW_PORT/test/hello"
-wait_http "$URL" || exit 1
+fixture_backend
+fixture_config
+fixture_gateway profiled "$INGRESS" "${GW_ENV[@]}"
+URL=$GW_URL
 
 load() { # load SECONDS OUTFILE: the measured load, HTTP/1.1 or HTTP/2
   if [ "$PROTOCOL" = h2 ]; then

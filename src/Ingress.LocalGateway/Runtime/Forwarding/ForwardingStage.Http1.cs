@@ -199,6 +199,10 @@ public sealed partial class ForwardingStage
                 try
                 {
                     await connection.CopyResponseBodyAsync(http.Response.BodyWriter, this).ConfigureAwait(false);
+                    // The copy leaves its last piece unflushed: completing the response sends it with the response's end
+                    // (on HTTP/2 one DATA frame with END_STREAM, the stream scheduled once on the connection's frame
+                    // writer), also through a stream that wraps the response body (the byte counting of the access log).
+                    await http.Response.CompleteAsync().ConfigureAwait(false);
                 }
                 catch (Exception e) when (e is Http1UpstreamException or OperationCanceledException)
                 {

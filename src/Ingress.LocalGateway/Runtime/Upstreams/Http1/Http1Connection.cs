@@ -115,9 +115,10 @@ public sealed class Http1Connection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Copies the response body to <paramref name="destination"/> (flushing after each read from the upstream) and
-    /// its trailers to <paramref name="handler"/>. Failures of the upstream throw <see cref="Http1UpstreamException"/>;
-    /// failures writing to <paramref name="destination"/> are the caller's and pass through unwrapped.
+    /// Copies the response body to <paramref name="destination"/> (flushing after each read from the upstream but the
+    /// last: the caller completes the response, which flushes it) and its trailers to <paramref name="handler"/>.
+    /// Failures of the upstream throw <see cref="Http1UpstreamException"/>; failures writing to
+    /// <paramref name="destination"/> are the caller's and pass through unwrapped.
     /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask CopyResponseBodyAsync(PipeWriter destination, IHttp1ResponseHandler handler)
@@ -180,9 +181,13 @@ public sealed class Http1Connection : IAsyncDisposable
             _reader.AdvanceTo(reader.Position, buffer.End);
             if (complete)
             {
+                // The last piece is not flushed here: the caller completes the response, which sends it with the
+                // response's end (a flush here would schedule an HTTP/2 stream on Kestrel's frame writer twice).
                 _responseComplete = true;
+                return;
             }
-            else if (result.IsCompleted)
+
+            if (result.IsCompleted)
             {
                 _broken = true;
                 throw new Http1UpstreamException(Http1Failure.ConnectionClosed, "upstream_reset_after_response_started{connection_termination}");
