@@ -9,6 +9,7 @@ using Ingress.LocalGateway.Compile;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 using Ingress.LocalGateway.Hosting.Endpoints;
+using PathMode = Ingress.LocalGateway.Snapshot.PathNormalization;
 
 namespace Ingress.Cli.Commands;
 
@@ -55,6 +56,18 @@ internal sealed class GatewayOptionSet
         AllowMultipleArgumentsPerToken = false,
     };
 
+    public Option<string?> MeshConfig { get; } = new("--mesh-config")
+    {
+        Description = "the mesh's MeshConfig (an IstioOperator, the istio ConfigMap, or a MeshConfig document); its " +
+                      "pathNormalization decides how request paths are normalized",
+    };
+
+    public Option<string?> PathNormalization { get; } = new("--path-normalization")
+    {
+        Description = "how request paths are normalized before routing and policies, as MeshConfig pathNormalization: " +
+                      "NONE, BASE (Istio's default), MERGE_SLASHES, DECODE_AND_MERGE_SLASHES; overrides --mesh-config",
+    };
+
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
@@ -65,6 +78,8 @@ internal sealed class GatewayOptionSet
         command.Options.Add(GatewayNamespace);
         command.Options.Add(Label);
         command.Options.Add(AllowUnsupported);
+        command.Options.Add(MeshConfig);
+        command.Options.Add(PathNormalization);
     }
 
     /// <summary>
@@ -140,8 +155,34 @@ internal sealed class GatewayOptionSet
             Labels = labels,
             DefaultNamespace = inputs.Count > 0 ? inputs[0].Namespace : InputOptions.DefaultNamespace,
             AllowUnsupported = Unsupported(parse),
+            PathNormalization = Normalization(parse, errors),
         };
         return (options, inputs);
+    }
+
+    // --path-normalization, else the MeshConfig file's, else BASE (DEFAULT is BASE, as in Istio).
+    private PathMode Normalization(ParseResult parse, List<string> errors)
+    {
+        var value = parse.GetValue(PathNormalization);
+        if (value is null && parse.GetValue(MeshConfig) is { Length: > 0 } file)
+        {
+            value = MeshConfigFile.Read(file, errors).PathNormalization;
+        }
+
+        switch (value?.ToUpperInvariant())
+        {
+            case null or "DEFAULT" or "BASE":
+                return PathMode.Base;
+            case "NONE":
+                return PathMode.None;
+            case "MERGE_SLASHES":
+                return PathMode.MergeSlashes;
+            case "DECODE_AND_MERGE_SLASHES":
+                return PathMode.DecodeAndMergeSlashes;
+            default:
+                errors.Add($"--path-normalization '{value}': expected one of NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES");
+                return PathMode.Base;
+        }
     }
 
     /// <summary>

@@ -45,6 +45,7 @@ public sealed partial class RequestPipeline
         if (!serving.Snapshot.Listeners.TryGetValue(port, out var listener))
         {
             // The port was removed by a reload while this connection stayed open.
+            RequestCanonicalizer.SkipHeadVerdict(context);
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }

@@ -114,6 +114,80 @@ public sealed class GatewayCommandTests : IDisposable
         Assert.Contains("error: --endpoint endpoint 'no-port=http://127.0.0.1:1': 'no-port' must be <service host>:<port> with a port in 1-65535", error.ToString());
     }
 
+    [Theory]
+    [InlineData(null, "//hi", 404)]
+    [InlineData("MERGE_SLASHES", "//hi", 200)]
+    [InlineData("BASE", "/x/../hi", 200)]
+    [InlineData("NONE", "/x/../hi", 404)]
+    public async Task Gateway_normalizes_paths_as_the_mesh_config_file_says(string? normalization, string path, int status)
+    {
+        var file = Write("web.yaml", DirectResponseYaml);
+        var mesh = Write("istio-operator.yaml", normalization is null
+            ? "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {name: mesh}\nspec:\n  meshConfig: {accessLogFile: /dev/stdout}\n"
+            : $"apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\nmetadata: {{name: mesh}}\nspec:\n  meshConfig:\n    pathNormalization: {{normalization: {normalization}}}\n");
+        var port = FreePort();
+        var admin = FreePort();
+        var root = new RootCommand { GatewayCommand.Create(TextWriter.Null, TextWriter.Null, TextReader.Null) };
+        using var stop = new CancellationTokenSource();
+        var run = root.Parse(["gateway", "-f", file, "--mesh-config", mesh, "--listen", $"80=127.0.0.1:{port}", "--admin", $"127.0.0.1:{admin}"])
+            .InvokeAsync(new InvocationConfiguration(), stop.Token);
+        using var http = new HttpClient();
+        await WaitReady(http, admin);
+
+        var response = await RawGet(port, path);
+
+        Assert.Equal(status, response);
+        await stop.CancelAsync();
+        Assert.Equal(0, await run);
+    }
+
+    [Fact]
+    public async Task Gateway_rejects_an_unknown_path_normalization_with_exit_64_and_the_values_allowed()
+    {
+        var file = Write("web.yaml", DirectResponseYaml);
+        var error = new StringWriter();
+        var root = new RootCommand { GatewayCommand.Create(TextWriter.Null, error, TextReader.Null) };
+
+        var code = await root.Parse(["gateway", "-f", file, "--path-normalization", "STRICT"]).InvokeAsync(new InvocationConfiguration());
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("error: --path-normalization 'STRICT': expected one of NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES", error.ToString());
+    }
+
+    private static async Task WaitReady(HttpClient http, int admin)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{admin}/ready")).StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail("the gateway did not become ready");
+    }
+
+    // The path as written (HttpClient would merge or resolve it itself); the status code of the reply.
+    private static async Task<int> RawGet(int port, string path)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes($"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+        using var reader = new StreamReader(stream);
+        var statusLine = await reader.ReadLineAsync() ?? "";
+        return int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task Routes_prints_the_route_table_in_the_order_routes_are_tried()
     {
@@ -128,7 +202,8 @@ public sealed class GatewayCommandTests : IDisposable
             "listener 80 HTTP on 127.0.0.1:8080\n" +
             "  route config http.80\n" +
             "    host *\n" +
-            "      1. exact:/hi => directResponse 200 (8 bytes)  (default/web spec.http[0].match[0])\n",
+            "      1. exact:/hi => directResponse 200 (8 bytes)  (default/web spec.http[0].match[0])\n" +
+            "paths normalized BASE\n",
             output.ToString());
     }
 

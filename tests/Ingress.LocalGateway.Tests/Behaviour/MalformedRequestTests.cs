@@ -42,7 +42,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80),
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             "POST /smuggle HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\n\r\n");
 
         Assert.Equal("HTTP/1.1 400 Bad Request", reply.StatusLine);
@@ -52,7 +52,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
         Assert.Equal("text/plain", reply.Header("Content-Type"));
         Assert.True(reply.ClosedByServer);
         Assert.Empty(_backend.Requests);
-        var line = await AccessLogLine(gw, "/smuggle");
+        var line = await gw.AccessLogLineAsync("/smuggle");
         Assert.Contains("\"POST /smuggle HTTP/1.1\" 400 DPE http1.content_length_and_chunked_not_allowed - \"-\" 0 11 ", line);
     }
 
@@ -61,14 +61,14 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80),
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             "POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
 
         Assert.Equal("HTTP/1.1 400 Bad Request", reply.StatusLine);
         Assert.Equal("Bad Request", reply.Body);
         Assert.Equal("close", reply.Header("Connection"));
         Assert.True(reply.ClosedByServer);
-        var line = await AccessLogLine(gw, "/chunks");
+        var line = await gw.AccessLogLineAsync("/chunks");
         Assert.Contains("\"POST /chunks HTTP/1.1\" 400 DPE http1.codec_error ", line);
     }
 
@@ -83,7 +83,7 @@ public sealed class MalformedRequestTests : IAsyncLifetime
             await c.Response.WriteAsync(body);
         });
 
-        var reply = await RawExchange(gw.Address(80),
+        var reply = await RawExchange.SendAsync(gw.Address(80),
             "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n");
 
         Assert.Equal("HTTP/1.1 200 OK", reply.StatusLine);
@@ -103,86 +103,11 @@ public sealed class MalformedRequestTests : IAsyncLifetime
     {
         await using var gw = await StartAsync();
 
-        var reply = await RawExchange(gw.Address(80), request.Replace("{64k}", new string('a', 64 * 1024), StringComparison.Ordinal));
+        var reply = await RawExchange.SendAsync(gw.Address(80), request.Replace("{64k}", new string('a', 64 * 1024), StringComparison.Ordinal));
 
         Assert.True(statusLine == reply.StatusLine, $"{name}: {reply.StatusLine}");
         Assert.True(reply.ClosedByServer, name);
         Assert.Empty(_backend.Requests);
         Assert.Equal("backend /after", await gw.Client(80).GetStringAsync("http://x/after"));
-    }
-
-    private static async Task<string> AccessLogLine(GatewayHarness gw, string path)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            var line = gw.AccessLog.Lines.FirstOrDefault(l => l.Contains(" " + path + " ", StringComparison.Ordinal));
-            if (line is not null)
-            {
-                return line;
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Fail($"no access log line for {path}: {string.Join("\n", gw.AccessLog.Lines)}");
-        return "";
-    }
-
-    /// <summary>Sends the bytes as written and reads until the server closes the connection (at most 10 s).</summary>
-    private static async Task<RawReply> RawExchange(IPEndPoint address, string request)
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(address);
-        var stream = tcp.GetStream();
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(request));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var received = new MemoryStream();
-        var buffer = new byte[8192];
-        var closed = false;
-        try
-        {
-            while (true)
-            {
-                var n = await stream.ReadAsync(buffer, timeout.Token);
-                if (n == 0)
-                {
-                    closed = true;
-                    break;
-                }
-
-                received.Write(buffer, 0, n);
-            }
-        }
-        catch (IOException)
-        {
-            closed = true; // reset by the server after its answer
-        }
-        catch (OperationCanceledException)
-        {
-        }
-
-        return RawReply.Parse(Encoding.Latin1.GetString(received.ToArray()), closed);
-    }
-
-    private sealed record RawReply(string StatusLine, IReadOnlyList<(string Name, string Value)> Headers, string Body, bool ClosedByServer)
-    {
-        public string? Header(string name) => Headers.Where(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)).Select(h => h.Value).SingleOrDefault();
-
-        public static RawReply Parse(string text, bool closed)
-        {
-            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            var head = end >= 0 ? text[..end] : text;
-            var lines = head.Split("\r\n");
-            var headers = lines.Skip(1).Select(l => l.Split(':', 2)).Where(p => p.Length == 2).Select(p => (p[0].Trim(), p[1].Trim())).ToList();
-            var body = end >= 0 ? text[(end + 4)..] : "";
-            var length = headers.Where(h => h.Item1.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)).Select(h => int.Parse(h.Item2, System.Globalization.CultureInfo.InvariantCulture)).FirstOrDefault(-1);
-            if (length >= 0 && body.Length > length)
-            {
-                body = body[..length];
-            }
-
-            return new RawReply(lines[0], headers, body, closed);
-        }
     }
 }

@@ -121,6 +121,25 @@ public sealed class GatewayHarness : IAsyncDisposable
         return client;
     }
 
+    /// <summary>The access log line of the request for <paramref name="path"/> (waited for up to 10 s; the test fails without one).</summary>
+    public async Task<string> AccessLogLineAsync(string path)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            var line = AccessLog.Lines.FirstOrDefault(l => l.Contains(" " + path + " ", StringComparison.Ordinal));
+            if (line is not null)
+            {
+                return line;
+            }
+
+            await Task.Delay(20);
+        }
+
+        Assert.Fail($"no access log line for {path}: {string.Join("\n", AccessLog.Lines)}");
+        return "";
+    }
+
     /// <summary>Replaces the config and reloads; returns what the reload did.</summary>
     public Task<ReloadResult> ReloadAsync(string yaml)
     {

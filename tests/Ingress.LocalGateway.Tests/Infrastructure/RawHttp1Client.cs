@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 
@@ -49,14 +48,7 @@ public sealed class RawHttp1Client : IAsyncDisposable
         Stream stream = new NetworkStream(socket, ownsSocket: false);
         if (sni is not null)
         {
-            var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = sni,
-                ApplicationProtocols = [SslApplicationProtocol.Http11],
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null,
-            });
-            stream = ssl;
+            stream = await RawExchange.Http11TlsAsync(stream, sni);
         }
 
         return new RawHttp1Client(socket, stream, host);

@@ -54,7 +54,14 @@ public sealed class RecordingBackend : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            // Larger than the gateway's own limits, so that what the gateway lets through is what a test sees.
+            k.Limits.MaxRequestLineSize = 128 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 128 * 1024;
+            k.Limits.MaxRequestHeaderCount = 200;
+        });
         var app = builder.Build();
         var backend = new RecordingBackend(app, name);
         app.Run(async context =>

@@ -60,6 +60,27 @@ public static class ConfigDump
                 ["labels"] = new JsonObject(e.Labels.Select(l => KeyValuePair.Create(l.Key, (JsonNode?)JsonValue.Create(l.Value)))),
             }),
         }),
+        ["security"] = new JsonObject
+        {
+            ["jwtProviders"] = Array(snapshot.Security.JwtProviders, p => new JsonObject
+            {
+                ["name"] = p.Name,
+                ["issuer"] = p.Issuer,
+                ["audiences"] = Array(p.Audiences, a => JsonValue.Create(a)),
+                ["keys"] = p.Keys.ToString(),
+                ["fromHeaders"] = Array(p.EffectiveHeaders, h => JsonValue.Create(h.Name + (h.Prefix.Length > 0 ? " " + h.Prefix.Trim() : ""))),
+                ["fromParams"] = Array(p.EffectiveParams, q => JsonValue.Create(q)),
+                ["forwardOriginalToken"] = p.Forward,
+            }),
+            ["authorizationPolicies"] = Array(snapshot.Security.Authorization.Policies, p => new JsonObject
+            {
+                ["policy"] = p.Namespace + "/" + p.Name,
+                ["action"] = p.Action,
+                ["dryRun"] = p.DryRun,
+                ["rules"] = Array(p.Rules, r => JsonValue.Create(r.Name)),
+            }),
+        },
+        ["pathNormalization"] = PathNormalizationName(snapshot.PathNormalization),
         ["samplingPercentage"] = snapshot.SamplingPercentage,
         ["tracing"] = JsonSerializer.SerializeToNode(snapshot.Tracing, ConfigDumpJson.Default.TracingPolicy),
         ["diagnostics"] = Array(snapshot.Diagnostics, d => JsonValue.Create(d.ToString())),
@@ -216,6 +237,21 @@ public static class ConfigDump
                 .Append('\n');
         }
 
+        text.Append("paths normalized ").Append(PathNormalizationName(snapshot.PathNormalization)).Append('\n');
+        foreach (var provider in snapshot.Security.JwtProviders)
+        {
+            text.Append("jwt ").Append(provider.Name).Append(" issuer ").Append(provider.Issuer.Length == 0 ? "(any)" : provider.Issuer)
+                .Append(" keys ").Append(provider.Keys)
+                .Append(provider.Audiences.Count == 0 ? "" : " audiences " + string.Join(',', provider.Audiences)).Append('\n');
+        }
+
+        // Istio's order of evaluation: CUSTOM, then DENY, then ALLOW (AUDIT only logs).
+        foreach (var policy in snapshot.Security.Authorization.Policies.OrderBy(p => ActionOrder(p.Action)))
+        {
+            text.Append("authz ").Append(policy.Action).Append(' ').Append(policy.Namespace).Append('/').Append(policy.Name)
+                .Append(policy.DryRun ? " (dry run)" : "").Append(": ").Append(policy.Rules.Count).Append(" rule(s)\n");
+        }
+
         // The Gateway API objects' status, as a controller would write it.
         text.Append(GatewayApiStatusReport.ToText(snapshot.GatewayApi));
         foreach (var diagnostic in snapshot.Diagnostics)
@@ -225,6 +261,17 @@ public static class ConfigDump
 
         return text.ToString();
     }
+
+    private static int ActionOrder(string action) => action switch
+    {
+        "CUSTOM" => 0,
+        "DENY" => 1,
+        "ALLOW" => 2,
+        _ => 3,
+    };
+
+    /// <summary>MeshConfig's spelling of a path normalization.</summary>
+    public static string PathNormalizationName(PathNormalization mode) => mode.MeshConfigName();
 
     private static void AppendTable(StringBuilder text, RouteTable table, string indent)
     {

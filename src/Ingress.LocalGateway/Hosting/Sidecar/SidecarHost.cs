@@ -95,7 +95,9 @@ public sealed partial class SidecarHost : IAsyncDisposable, IReloadTarget<Sideca
             _ca.Root, _loggerFactory.CreateLogger<InboundConnectionMiddleware>());
         var handler = new InboundRequestHandler(() => Volatile.Read(ref _state)!, forwarder, _serviceClient, _options.Forward,
             _options.EffectiveWorkloadPort, _options.SpiffeId);
-        InboundAddress = await StartListenerAsync(_options.Listen, inbound.Wrap, handler.HandleAsync, cancellationToken).ConfigureAwait(false);
+        // Plain text or mutual TLS first, then the HTTP/1 framing inspector on what the workload's side receives.
+        InboundAddress = await StartListenerAsync(_options.Listen, next => inbound.Wrap(Http1FramingInspector.Watch(next)),
+            handler.HandleAsync, cancellationToken).ConfigureAwait(false);
 
         if (_options.Outbound.Count > 0)
         {

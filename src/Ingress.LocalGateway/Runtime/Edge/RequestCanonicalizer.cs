@@ -42,12 +42,23 @@ public static class RequestCanonicalizer
         var rawPathLength = received.IndexOfAny(['?', '#']) is var end and >= 0 ? end : received.Length;
         target = new CanonicalTarget(received, received[..rawPathLength], rawPathLength, received);
         var http1 = HttpProtocol.IsHttp11(request.Protocol) || HttpProtocol.IsHttp10(request.Protocol);
+        // Taken first, whatever is refused below: the verdicts of a connection are handed out in request order.
+        var head = http1 ? TakeHeadVerdict(http, feature) : Http1HeadVerdict.Unknown;
         if (http1 ? !Http1Methods.Contains(request.Method) : HasLowerCase(request.Method))
         {
             // HTTP/1: Envoy's codec knows only its upper-case methods. HTTP/2: Envoy would accept a lower-case :method
             // and RBAC would then fail to match it, while a backend that compares methods case-insensitively (ASP.NET
             // Core does) acts on it: Istio documents "400 for a method not in upper case", which is what is done.
             return http1 ? Refusal.CodecError : Refusal.MethodNotUpperCase;
+        }
+
+        if (head == Http1HeadVerdict.ContentLengthRefused)
+        {
+            // Envoy's codec (Balsa, BalsaFrame::ProcessContentLengthLine and ProcessHeaderLines) refuses a Content-Length
+            // that is not 1+ digits within 64 bits (+5, -0) and a second Content-Length, even an equal one
+            // (disallow_multiple_content_length): 400 http1.codec_error. Kestrel has already read "+5" as 5 and
+            // rewritten the header, so the verdict comes from the bytes on the wire (Hosting's framing inspector).
+            return Refusal.CodecError;
         }
 
         var headers = request.Headers;
@@ -90,6 +101,26 @@ public static class RequestCanonicalizer
 
         return null;
     }
+
+    /// <summary>
+    /// Hands out the connection's next head verdict for a request that is answered without being canonicalized, so that
+    /// the next request gets its own.
+    /// </summary>
+    public static void SkipHeadVerdict(HttpContext http)
+    {
+        var protocol = http.Request.Protocol;
+        if (HttpProtocol.IsHttp11(protocol) || HttpProtocol.IsHttp10(protocol))
+        {
+            TakeHeadVerdict(http, http.Features.Get<IHttpRequestFeature>()!);
+        }
+    }
+
+    // The verdict the listener's framing inspector recorded on this request's head as it crossed the wire (Unknown on a
+    // connection that is not watched).
+    private static Http1HeadVerdict TakeHeadVerdict(HttpContext http, IHttpRequestFeature feature) =>
+        http.Features.Get<Http1HeadVerdicts>() is { } verdicts
+            ? verdicts.Take(feature.Method, feature.RawTarget)
+            : Http1HeadVerdict.Unknown;
 
     /// <summary>
     /// Writes a refusal on a request that has no gateway context (the workload proxy's inbound side); the gateway
