@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Ingress.Cli.CommandLine;
+using Ingress.Config.GatewayApi;
 using Ingress.Config.Loading;
 using Ingress.LocalGateway;
 using Ingress.LocalGateway.Compile;
-using Ingress.LocalGateway.Compile.Security;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 using Ingress.LocalGateway.Hosting.Endpoints;
@@ -143,9 +143,10 @@ internal sealed class GatewayOptionSet
         var ns = parse.GetValue(GatewayNamespace) ?? "istio-system";
         var options = new GatewayOptions
         {
-            // The pods of a Gateway API Gateway carry its name in this label and run as <name>-istio.
-            MeshIdentity = labels.TryGetValue(PolicySelection.GatewayNameLabel, out var gatewayName)
-                ? MeshCa.GatewayApiIdentity(ns, gatewayName)
+            // The pods Istio deploys for a Gateway API Gateway carry its name in this label and run as its Deployment's
+            // service account in the Gateway's namespace.
+            MeshIdentity = labels.TryGetValue(GatewayDeployment.GatewayNameLabel, out var gatewayName)
+                ? MeshCa.SpiffeId(ns, GatewayDeployment.Name(gatewayName))
                 : MeshCa.IngressGatewayIdentity,
             ConfigPaths = inputs.Select(i => i.Path).ToList(),
             ListenOverrides = listen,

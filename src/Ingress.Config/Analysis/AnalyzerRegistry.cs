@@ -43,6 +43,7 @@ public static class AnalyzerRegistry
         new Http01ChallengeAnalyzer(),
         new ConditionAnalyzer(),
         new ShadowedRuleAnalyzer(),
+        new IneffectiveSelectorAnalyzer(),
         new AuthorizationPolicyNamespaceAnalyzer(),
         new PrefixRewriteAnalyzer(),
         new TelemetryProviderAnalyzer(),

@@ -130,6 +130,11 @@ public static class Messages
         "The gateway is listening on a target port (port {0}) that is not defined in the Service associated with its workload instances (Pod selector {1}). If you need to access the gateway port through the gateway Service, it will not be available.",
         "Gateway port not exposed by service.");
 
+    public static readonly MessageType IneffectiveSelector = new(
+        "IST0166", "IneffectiveSelector", Severity.Warning,
+        "Ineffective selector on Kubernetes Gateway {0}. Use the TargetRef field instead.",
+        "A policy's workload selector matches the pods of a Kubernetes Gateway API Gateway, which policies should name with targetRefs.");
+
     public static readonly MessageType NegativeConditionStatus = new(
         "IST0171", "NegativeConditionStatus", Severity.Warning,
         "A condition with a negative status is present: type={0}, reason={1}, message={2}.",
@@ -234,7 +239,7 @@ public static class Messages
         VirtualServiceHostNotFoundInGateway, GatewayDuplicateCertificate, IngressRouteRulesNotAffected,
         ConflictingGateways, JwtClaimBasedRoutingWithoutRequestAuthN, InvalidTelemetryProvider,
         ConflictingTelemetryWorkloadSelectors, MultipleTelemetriesWithoutWorkloadSelectors, InvalidGatewayCredential,
-        GatewayPortNotDefinedOnService, NegativeConditionStatus, ReferencedInternalGateway,
+        GatewayPortNotDefinedOnService, IneffectiveSelector, NegativeConditionStatus, ReferencedInternalGateway,
         DestinationRuleSubsetNotSelectPods, UnknownDestinationRuleHost,
         MatchItemsOred, AcmeHttp01ChallengeNotServed, IssuerNotInCertificateNamespace,
         CertificateSecretNotReadableByGateway, StrictMtlsWithoutSidecar, MixedProtocolsOnPort, DuplicateTlsHostOnPort,

@@ -11,7 +11,7 @@ public class AnalyzerRegistryTests
 
         Assert.Equal(names.Order(StringComparer.Ordinal), names);
         Assert.Equal(names.Distinct().Count(), names.Count);
-        Assert.Equal(32, names.Count);
+        Assert.Equal(33, names.Count);
     }
 
     [Fact]

@@ -28,10 +28,14 @@ internal static class PolicyScope
             : Labels.Matches(labels, workload.Labels);
     }
 
-    /// <summary>The workloads known to the configuration plus the gateway workloads its Gateways assume.</summary>
+    /// <summary>
+    /// The workloads known to the configuration plus the gateway workloads its Gateways assume: Istio's ingress gateway
+    /// for an Istio Gateway's selector, the pods Istio deploys for a Gateway API Gateway.
+    /// </summary>
     public static IReadOnlyList<Workload> Candidates(ConfigIndex index, AnalysisContext context) =>
         index.Workloads
             .Concat(context.Config.Gateways.SelectMany(g => index.GatewayWorkloads(g, context)).Where(w => w.IsAssumed))
+            .Concat(GatewayApiWorkloads.Assumed(index, context))
             .Distinct()
             .ToList();
 

@@ -1,3 +1,4 @@
+using Ingress.Config.GatewayApi;
 using Ingress.Config.Model;
 
 namespace Ingress.LocalGateway.Compile.Security;
@@ -20,7 +21,7 @@ public static class PolicySelection
     public const string DefaultRootNamespace = "istio-system";
 
     /// <summary>The label Istio puts on the pods it deploys for a Gateway API Gateway, with the Gateway's name.</summary>
-    public const string GatewayNameLabel = "gateway.networking.k8s.io/gateway-name";
+    public const string GatewayNameLabel = GatewayDeployment.GatewayNameLabel;
 
     private const string GatewayApiGroup = "gateway.networking.k8s.io";
 
