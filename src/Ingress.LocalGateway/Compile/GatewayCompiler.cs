@@ -61,7 +61,7 @@ public sealed class GatewayCompiler
                 {
                     if (secure.ContainsKey(port))
                     {
-                        diagnostics.Add("ING0230", Severity.Warning, gateway, path + ".port",
+                        diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
                             $"port {port} already serves HTTPS from another server; Istio keeps the first protocol on a port, so this server is left out");
                         continue;
                     }
@@ -73,7 +73,7 @@ public sealed class GatewayCompiler
                 {
                     if (plain.ContainsKey(port))
                     {
-                        diagnostics.Add("ING0230", Severity.Warning, gateway, path + ".port",
+                        diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
                             $"port {port} already serves plain HTTP from another server; Istio keeps the first protocol on a port, so this server is left out");
                         continue;
                     }
@@ -93,7 +93,7 @@ public sealed class GatewayCompiler
                         .Intersect(server.Hosts.Select(StripNamespace), StringComparer.OrdinalIgnoreCase).FirstOrDefault();
                     if (duplicate is not null)
                     {
-                        diagnostics.Add("ING0231", Severity.Warning, gateway, path + ".hosts",
+                        diagnostics.Add(GatewayCodes.DuplicateHttpsHost, Severity.Warning, gateway, path + ".hosts",
                             $"host {duplicate} is already served by another HTTPS server on port {port}; Istio skips the later server, so this one is left out");
                         continue;
                     }
