@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Ingress.Cli.CommandLine;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Loading;
 
 namespace Ingress.Cli.Checking;
 
@@ -14,41 +16,17 @@ public enum OutputFormat
 /// <summary>The arguments and options validate and analyze share, defined once.</summary>
 internal sealed class CheckOptions
 {
-    public Argument<string[]> Paths { get; } = new("paths")
-    {
-        Description = "YAML files or folders (read recursively: *.yaml, *.yml, *.json), or - for standard input",
-        Arity = ArgumentArity.ZeroOrMore,
-    };
+    public InputOptions Input { get; } = new(positionalPaths: true, legacyDefaultNamespace: false);
 
-    public Option<string[]> Filenames { get; } = new("--filename", "-f")
-    {
-        Description = "Same as a path argument; may be repeated (as in istioctl and kubectl)",
-        HelpName = "path",
-    };
+    public Choice<OutputFormat> Output { get; } = new(
+        "--output", "-o", "Output format: text (one line per finding, like istioctl), json or yaml", "text",
+        ("text", OutputFormat.Text), ("json", OutputFormat.Json), ("yaml", OutputFormat.Yaml));
 
-    public Option<string> Namespace { get; } = new("--namespace", "-n")
-    {
-        Description = "Namespace of documents that do not set metadata.namespace (as kubectl apply -n)",
-        DefaultValueFactory = _ => "default",
-    };
+    public Choice<Severity> FailureThreshold { get; } = SeverityOption(
+        "--failure-threshold", "The lowest severity that makes the command fail with exit code 79", "Error");
 
-    public Option<OutputFormat> Output { get; } = new("--output", "-o")
-    {
-        Description = "Output format: text (one line per finding, like istioctl), json or yaml",
-        DefaultValueFactory = _ => OutputFormat.Text,
-    };
-
-    public Option<Severity> FailureThreshold { get; } = new("--failure-threshold")
-    {
-        Description = "The lowest severity that makes the command fail with exit code 79: Info, Warning or Error",
-        DefaultValueFactory = _ => Severity.Error,
-    };
-
-    public Option<Severity> OutputThreshold { get; } = new("--output-threshold")
-    {
-        Description = "The lowest severity that is printed: Info, Warning or Error",
-        DefaultValueFactory = _ => Severity.Info,
-    };
+    public Choice<Severity> OutputThreshold { get; } = SeverityOption(
+        "--output-threshold", "The lowest severity that is printed", "Info");
 
     public Option<string[]> Suppress { get; } = new("--suppress", "-S")
     {
@@ -59,33 +37,47 @@ internal sealed class CheckOptions
 
     public void AddTo(Command command)
     {
-        command.Arguments.Add(Paths);
-        command.Options.Add(Filenames);
-        command.Options.Add(Namespace);
-        command.Options.Add(Output);
-        command.Options.Add(FailureThreshold);
-        command.Options.Add(OutputThreshold);
+        Input.AddTo(command);
+        command.Options.Add(Output.Option);
+        command.Options.Add(FailureThreshold.Option);
+        command.Options.Add(OutputThreshold.Option);
         command.Options.Add(Suppress);
     }
 
-    public CheckRequest Read(ParseResult parse) => new()
+    /// <summary>The request, or a <see cref="FormatException"/> naming what is wrong with the options.</summary>
+    public CheckRequest Read(ParseResult parse)
     {
-        Paths = [.. parse.GetValue(Paths) ?? [], .. parse.GetValue(Filenames) ?? []],
-        Namespace = parse.GetValue(Namespace) ?? "default",
-        Output = parse.GetValue(Output),
-        FailureThreshold = parse.GetValue(FailureThreshold),
-        OutputThreshold = parse.GetValue(OutputThreshold),
-        Suppressions = (parse.GetValue(Suppress) ?? []).Select(Suppression.Parse).ToList(),
-    };
+        var errors = new List<string>();
+        var inputs = Input.Read(parse, errors);
+        if (errors.Count > 0)
+        {
+            throw new FormatException(string.Join("\n", errors));
+        }
+
+        return new CheckRequest
+        {
+            Inputs = inputs,
+            Output = Output.Value(parse),
+            FailureThreshold = FailureThreshold.Value(parse),
+            OutputThreshold = OutputThreshold.Value(parse),
+            Suppressions = (parse.GetValue(Suppress) ?? []).Select(Suppression.Parse).ToList(),
+        };
+    }
+
+    private static Choice<Severity> SeverityOption(string name, string description, string defaultWord) =>
+        new(name, "", description, defaultWord,
+            ("Info", Severity.Info), ("Warning", Severity.Warning), ("Error", Severity.Error));
 }
 
 /// <summary>What one validate or analyze run was asked to do.</summary>
 internal sealed record CheckRequest
 {
-    public required IReadOnlyList<string> Paths { get; init; }
-    public required string Namespace { get; init; }
+    public required IReadOnlyList<ConfigInput> Inputs { get; init; }
     public required OutputFormat Output { get; init; }
     public required Severity FailureThreshold { get; init; }
     public required Severity OutputThreshold { get; init; }
     public required IReadOnlyList<Suppression> Suppressions { get; init; }
+
+    /// <summary>The namespaces the documents without one were applied in: "namespace: default", "namespaces: a, b".</summary>
+    public string Namespaces => InputOptions.Describe(Inputs);
 }

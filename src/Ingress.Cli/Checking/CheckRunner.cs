@@ -13,7 +13,7 @@ internal static class CheckRunner
     public static int Run(CheckRequest request, CliConsole console, string command,
         Func<ConfigSet, IEnumerable<Diagnostic>> rules)
     {
-        if (request.Paths.Count == 0)
+        if (request.Inputs.Count == 0)
         {
             console.Error.WriteLine(
                 $"ingress {command}: nothing to check. Give YAML files or folders, or - to read standard input, e.g.\n" +
@@ -21,7 +21,7 @@ internal static class CheckRunner
             return ExitCodes.Usage;
         }
 
-        var loaded = ConfigLoader.LoadPaths(request.Paths, new LoadOptions { DefaultNamespace = request.Namespace }, console.In);
+        var loaded = ConfigLoader.Load(request.Inputs, console.In);
         var findings = loaded.Diagnostics
             .Concat(rules(loaded.Config))
             .Distinct()
@@ -32,12 +32,18 @@ internal static class CheckRunner
             .ThenBy(d => d.Code, StringComparer.Ordinal)
             .ThenBy(d => d.Resource, StringComparer.Ordinal)
             .ToList();
+        if (!loaded.HasUnreadableInput && loaded.DocumentCount == 0)
+        {
+            console.Error.WriteLine("Error: " + NoResources(request.Inputs));
+            return ExitCodes.UnreadableInput;
+        }
+
         var shown = findings.Where(d => d.Severity >= request.OutputThreshold).ToList();
         FindingsWriter.Write(shown, request, console);
 
         if (loaded.HasUnreadableInput)
         {
-            console.Error.WriteLine("Error: some input could not be read (see the ING0001/ING0002 findings above); fix it and run again.");
+            console.Error.WriteLine("Error: some input could not be read (see the findings above); fix it and run again.");
             return ExitCodes.UnreadableInput;
         }
 
@@ -45,11 +51,19 @@ internal static class CheckRunner
         {
             var what = command == "analyze" ? "Analyzers" : "Validation";
             console.Error.WriteLine(
-                $"Error: {what} found issues when analyzing namespace: {request.Namespace}.\n" +
+                $"Error: {what} found issues when analyzing {request.Namespaces}.\n" +
                 "See docs/analyzers.md for what each code means and how to fix it.");
             return ExitCodes.FindingsAboveThreshold;
         }
 
         return ExitCodes.Clean;
     }
+
+    /// <summary>
+    /// The error for an input without a single object: an empty file or folder, or a pipe from a command that failed
+    /// (a kustomize typo prints its error on stderr and nothing on stdout), which must not read as "no issues found".
+    /// </summary>
+    public static string NoResources(IReadOnlyList<ConfigInput> inputs) =>
+        $"no resources in the input ({string.Join(", ", inputs.Select(i => i.Path == "-" ? ConfigLoader.StdinName : i.Path))}): " +
+        "nothing to check. If it was piped in, the command before the | may have failed; check its error above.";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ingress.Config.Diagnostics;
@@ -11,12 +12,19 @@ namespace Ingress.Cli.Checking;
 /// <summary>Prints findings as istioctl does: one line each (coloured on a terminal), or JSON, or YAML.</summary>
 internal static class FindingsWriter
 {
+    // The default encoder escapes quotes and every non-ASCII character (\u0022) for embedding in HTML; this output is
+    // read by people and by JSON parsers, for which only what JSON requires is escaped ("\"", "\\", controls).
+    private static readonly FindingsJson Json = new(new JsonSerializerOptions(FindingsJson.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     public static void Write(IReadOnlyList<Diagnostic> findings, CheckRequest request, CliConsole console)
     {
         switch (request.Output)
         {
             case OutputFormat.Json:
-                console.Out.WriteLine(JsonSerializer.Serialize(findings.Select(Record).ToList(), FindingsJson.Default.ListFindingRecord));
+                console.Out.WriteLine(JsonSerializer.Serialize(findings.Select(Record).ToList(), Json.ListFindingRecord));
                 break;
             case OutputFormat.Yaml:
                 console.Out.Write(findings.Count == 0 ? "[]\n" : Yaml(findings.Select(Record)));
@@ -42,7 +50,7 @@ internal static class FindingsWriter
     {
         if (findings.Count == 0)
         {
-            console.Out.WriteLine($"\u2714 No validation issues found when analyzing namespace: {request.Namespace}.");
+            console.Out.WriteLine($"\u2714 No validation issues found when analyzing {request.Namespaces}.");
             return;
         }
 

@@ -18,7 +18,11 @@ internal static class CheckCommand
         }
         catch (FormatException e)
         {
-            console.Error.WriteLine($"ingress {command}: {e.Message}");
+            foreach (var line in e.Message.Split('\n'))
+            {
+                console.Error.WriteLine($"ingress {command}: {line}");
+            }
+
             return ExitCodes.Usage;
         }
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Net;
+using Ingress.Cli.CommandLine;
+using Ingress.Config.Loading;
 using Ingress.LocalGateway;
 using Microsoft.Extensions.Logging;
 using Ingress.LocalGateway.Hosting.Reload;
@@ -10,7 +12,8 @@ namespace Ingress.Cli.Commands;
 
 /// <summary>
 /// <c>ingress gateway</c>: serves the YAML as Istio's ingress gateway would, on this machine, until SIGTERM/Ctrl+C.
-/// Exit 0 after a clean drain; 1 when the config has errors or a port cannot be bound; 2 for bad options.
+/// Exit codes as every command's (<see cref="ExitCodes"/>): 0 after a clean drain, 1 when a port cannot be bound, 64
+/// for bad options, 65 for input that cannot be read or holds nothing, 79 when the config has errors.
 /// </summary>
 internal static class GatewayCommand
 {
@@ -23,12 +26,8 @@ internal static class GatewayCommand
             Description = "the admin listener (/ready, /config_dump, /stats/prometheus)",
             DefaultValueFactory = _ => "127.0.0.1:15000",
         };
-        var accessLog = new Option<string>("--access-log")
-        {
-            Description = "access log on standard output: text (Istio's default format), json or off",
-            DefaultValueFactory = _ => "text",
-        };
-        accessLog.AcceptOnlyFromAmong("text", "json", "off");
+        var accessLog = new Choice<AccessLogFormat>("--access-log", "", "access log on standard output: text (Istio's default format), json or off",
+            "text", ("text", AccessLogFormat.Text), ("json", AccessLogFormat.Json), ("off", AccessLogFormat.Off));
         var meshCa = new Option<string?>("--mesh-ca")
         {
             Description = "the local mesh CA's folder (as given to ingress sidecar): the gateway then reaches ISTIO_MUTUAL and sidecar " +
@@ -37,12 +36,12 @@ internal static class GatewayCommand
         var command = new Command("gateway", "Serve Gateway, VirtualService, DestinationRule and Secret YAML locally with Istio's ingress gateway behaviour.");
         shared.AddTo(command);
         command.Options.Add(admin);
-        command.Options.Add(accessLog);
+        command.Options.Add(accessLog.Option);
         command.Options.Add(meshCa);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var errors = new List<string>();
-            var options = shared.Build(parse, errors);
+            var (options, inputs) = shared.Build(parse, errors);
             if (!IPEndPoint.TryParse(parse.GetValue(admin) ?? "", out var adminAddress))
             {
                 errors.Add($"--admin '{parse.GetValue(admin)}': expected <ip:port>, e.g. 127.0.0.1:15000");
@@ -55,32 +54,32 @@ internal static class GatewayCommand
                     await error.WriteLineAsync("error: " + message).ConfigureAwait(false);
                 }
 
-                return 2;
+                return ExitCodes.Usage;
+            }
+
+            if (GatewayOptionSet.NamespaceNote(parse) is { } note)
+            {
+                await error.WriteLineAsync(note).ConfigureAwait(false);
             }
 
             options = options with
             {
                 Admin = adminAddress,
                 MeshCaDirectory = string.IsNullOrEmpty(parse.GetValue(meshCa)) ? null : parse.GetValue(meshCa),
-                AccessLog = (parse.GetValue(accessLog) ?? "text") switch
-                {
-                    "json" => AccessLogFormat.Json,
-                    "off" => AccessLogFormat.Off,
-                    _ => AccessLogFormat.Text,
-                },
+                AccessLog = accessLog.Value(parse),
             };
-            return await RunAsync(options, output, error, stdin, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, inputs, output, error, stdin, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(GatewayOptions options, TextWriter output, TextWriter error, TextReader stdin,
-        CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(GatewayOptions options, IReadOnlyList<ConfigInput> inputs, TextWriter output,
+        TextWriter error, TextReader stdin, CancellationToken cancellationToken)
     {
         using var loggerFactory = ProxyLogging.CreateFactory();
         // Spans are exported only when the standard OTEL_EXPORTER_OTLP_* variables name a collector.
         options = options with { Tracing = TracingOptions.FromEnvironment(Environment.GetEnvironmentVariable, options.Namespace) };
-        var source = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin);
+        var source = new FileConfigSource(inputs, stdin);
         await using var host = new LocalGatewayHost(options, source, loggerFactory, output);
         GatewayStartResult started;
         try
@@ -90,7 +89,7 @@ internal static class GatewayCommand
         catch (IOException e)
         {
             await error.WriteLineAsync("error: " + e.Message).ConfigureAwait(false);
-            return 1;
+            return ExitCodes.Failed;
         }
 
         if (!started.Started)
@@ -110,10 +109,15 @@ internal static class GatewayCommand
                 await error.WriteLineAsync("error: " + bind).ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync(started.BindErrors.Count > 0
-                ? "error: the gateway could not listen; use --listen <port>=<ip:port> to choose another address"
-                : "error: the configuration has errors; fix them and start again").ConfigureAwait(false);
-            return 1;
+            if (started.BindErrors.Count > 0)
+            {
+                await error.WriteLineAsync("error: the gateway could not listen; use --listen <port>=<ip:port> to choose another address").ConfigureAwait(false);
+                return ExitCodes.Failed;
+            }
+
+            var (code, message) = ConfigRefusal.Of(started.Diagnostics, inputs);
+            await error.WriteLineAsync(message).ConfigureAwait(false);
+            return code;
         }
 
         try
@@ -126,6 +130,6 @@ internal static class GatewayCommand
         }
 
         await host.StopAsync().ConfigureAwait(false);
-        return 0;
+        return ExitCodes.Clean;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Ingress.Cli.CommandLine;
 using Ingress.Config.Loading;
 using Ingress.LocalGateway;
 using Ingress.LocalGateway.Compile;
@@ -13,12 +14,8 @@ namespace Ingress.Cli.Commands;
 /// <summary>The options shared by <c>ingress gateway</c> and <c>ingress routes</c>, and their conversion to <see cref="GatewayOptions"/>.</summary>
 internal sealed class GatewayOptionSet
 {
-    public Option<string[]> Files { get; } = new("--filename", "-f")
-    {
-        Description = "YAML file, folder (recursive) or - for standard input; repeatable",
-        Required = true,
-        AllowMultipleArgumentsPerToken = false,
-    };
+    /// <summary><c>-f</c> and <c>-n</c> as on every command; <c>--default-namespace</c> is kept as <c>-n</c>'s older spelling.</summary>
+    public InputOptions Input { get; } = new(positionalPaths: false, legacyDefaultNamespace: true);
 
     public Option<string[]> Listen { get; } = new("--listen")
     {
@@ -35,21 +32,16 @@ internal sealed class GatewayOptionSet
         Description = "a YAML or JSON list of endpoints (strings as --endpoint, or maps {host, port, url, labels})",
     };
 
-    public Option<string> Namespace { get; } = new("--namespace")
+    public Option<string> GatewayNamespace { get; } = new("--gateway-namespace")
     {
-        Description = "the gateway's own namespace: Secrets are read from it, exportTo is checked against it",
+        Description = "the gateway's own namespace: Secrets are read from it, exportTo is checked against it " +
+                      "(before this option, --namespace; now -n/--namespace is the documents' namespace on every command)",
         DefaultValueFactory = _ => "istio-system",
     };
 
     public Option<string[]> Label { get; } = new("--label")
     {
         Description = "the gateway's labels, <key>=<value>, which Gateway selectors must match; default istio=ingressgateway",
-    };
-
-    public Option<string> DefaultNamespace { get; } = new("--default-namespace")
-    {
-        Description = "the namespace of documents that name none (as kubectl apply -n); default 'default'",
-        DefaultValueFactory = _ => "default",
     };
 
     public Option<string[]> AllowUnsupported { get; } = new("--allow-unsupported")
@@ -75,21 +67,24 @@ internal sealed class GatewayOptionSet
     /// <summary>Adds the options to a command.</summary>
     public void AddTo(Command command)
     {
-        command.Options.Add(Files);
+        Input.AddTo(command);
         command.Options.Add(Listen);
         command.Options.Add(Endpoint);
         command.Options.Add(Endpoints);
-        command.Options.Add(Namespace);
+        command.Options.Add(GatewayNamespace);
         command.Options.Add(Label);
-        command.Options.Add(DefaultNamespace);
         command.Options.Add(AllowUnsupported);
         command.Options.Add(MeshConfig);
         command.Options.Add(PathNormalization);
     }
 
-    /// <summary>Builds the gateway options; every bad value is reported in <paramref name="errors"/>.</summary>
-    public GatewayOptions Build(ParseResult parse, List<string> errors)
+    /// <summary>
+    /// Builds the gateway options and the inputs with their namespaces; every bad value is reported in
+    /// <paramref name="errors"/>.
+    /// </summary>
+    public (GatewayOptions Options, IReadOnlyList<ConfigInput> Inputs) Build(ParseResult parse, List<string> errors)
     {
+        var inputs = Input.Read(parse, errors);
         var listen = new Dictionary<int, IPEndPoint>();
         foreach (var entry in parse.GetValue(Listen) ?? [])
         {
@@ -141,17 +136,18 @@ internal sealed class GatewayOptionSet
             labels["istio"] = "ingressgateway";
         }
 
-        return new GatewayOptions
+        var options = new GatewayOptions
         {
-            ConfigPaths = parse.GetValue(Files) ?? [],
+            ConfigPaths = inputs.Select(i => i.Path).ToList(),
             ListenOverrides = listen,
             Endpoints = endpoints,
-            Namespace = parse.GetValue(Namespace) ?? "istio-system",
+            Namespace = parse.GetValue(GatewayNamespace) ?? "istio-system",
             Labels = labels,
-            DefaultNamespace = parse.GetValue(DefaultNamespace) ?? "default",
+            DefaultNamespace = inputs.Count > 0 ? inputs[0].Namespace : InputOptions.DefaultNamespace,
             AllowUnsupported = Unsupported(parse),
             PathNormalization = Normalization(parse, errors),
         };
+        return (options, inputs);
     }
 
     // --path-normalization, else the MeshConfig file's, else BASE (DEFAULT is BASE, as in Istio).
@@ -178,6 +174,16 @@ internal sealed class GatewayOptionSet
                 return PathMode.Base;
         }
     }
+
+    /// <summary>
+    /// A note for a command line written when <c>--namespace</c> named the gateway's own namespace on gateway and
+    /// routes: it now means what it means on every command (the documents' namespace), or null when not written.
+    /// </summary>
+    public static string? NamespaceNote(ParseResult parse) =>
+        parse.Tokens.Any(t => t.Type == System.CommandLine.Parsing.TokenType.Option && t.Value == "--namespace")
+            ? "note: --namespace is the namespace of documents that name none, as in kubectl apply -n and ingress " +
+              "analyze; the gateway's own namespace (where it reads Secrets) is --gateway-namespace, default istio-system"
+            : null;
 
     private UnsupportedFields Unsupported(ParseResult parse)
     {

@@ -26,6 +26,10 @@ internal static class ProxyLogging
             // make their own spans and access log, so it is off: per request, one Activity and one scope fewer.
             .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Yarp", LogLevel.Warning)
+            // YARP logs every failed attempt at Warning with the exception's whole stack trace (about 5 KB for a
+            // refused connection, three per request with Istio's default retries). The gateway logs each upstream
+            // failure itself in one line (ForwardingStage, EventId 1500) and the access log has its flags.
+            .AddFilter("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.None)
             .SetMinimumLevel(LogLevel.Information);
     });
 }

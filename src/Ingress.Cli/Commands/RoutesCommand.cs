@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Ingress.Cli.Checking;
+using Ingress.Cli.CommandLine;
 using Ingress.Config.Diagnostics;
 using Ingress.LocalGateway.Compile;
 using Ingress.LocalGateway.Hosting.Admin;
@@ -8,7 +10,7 @@ namespace Ingress.Cli.Commands;
 
 /// <summary>
 /// <c>ingress routes</c>: prints the listeners, route tables (routes in the order they are tried) and clusters the
-/// gateway would serve, without serving. Exit 1 when the config has errors.
+/// gateway would serve, without serving. Exit codes as every command's: 79 when the config has errors.
 /// </summary>
 internal static class RoutesCommand
 {
@@ -16,19 +18,15 @@ internal static class RoutesCommand
     public static Command Create(TextWriter output, TextWriter error, TextReader stdin)
     {
         var shared = new GatewayOptionSet();
-        var format = new Option<string>("--output", "-o")
-        {
-            Description = "text (default) or json (the admin listener's /config_dump)",
-            DefaultValueFactory = _ => "text",
-        };
-        format.AcceptOnlyFromAmong("text", "json");
+        var json = new Choice<bool>("--output", "-o", "text or json (the admin listener's /config_dump)", "text",
+            ("text", false), ("json", true));
         var command = new Command("routes", "Print the route table the local gateway would serve for the YAML.");
         shared.AddTo(command);
-        command.Options.Add(format);
+        command.Options.Add(json.Option);
         command.SetAction(parse =>
         {
             var errors = new List<string>();
-            var options = shared.Build(parse, errors);
+            var (options, inputs) = shared.Build(parse, errors);
             foreach (var message in errors)
             {
                 error.WriteLine("error: " + message);
@@ -36,10 +34,15 @@ internal static class RoutesCommand
 
             if (errors.Count > 0)
             {
-                return 2;
+                return ExitCodes.Usage;
             }
 
-            var loaded = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin).Load();
+            if (GatewayOptionSet.NamespaceNote(parse) is { } note)
+            {
+                error.WriteLine(note);
+            }
+
+            var loaded = new FileConfigSource(inputs, stdin).Load();
             if (loaded.HasErrors)
             {
                 foreach (var finding in loaded.Diagnostics)
@@ -47,7 +50,14 @@ internal static class RoutesCommand
                     error.WriteLine(finding);
                 }
 
-                return 1;
+                error.WriteLine(ConfigRefusal.Of(loaded.Diagnostics, inputs).Message);
+                return ConfigRefusal.Of(loaded.Diagnostics, inputs).Code;
+            }
+
+            if (loaded.Config.Resources.Count == 0)
+            {
+                error.WriteLine("error: " + CheckRunner.NoResources(inputs));
+                return ExitCodes.UnreadableInput;
             }
             var snapshot = new GatewayCompiler(options).Compile(loaded.Config);
             foreach (var finding in loaded.Diagnostics)
@@ -55,13 +65,13 @@ internal static class RoutesCommand
                 error.WriteLine(finding);
             }
 
-            output.Write(parse.GetValue(format) == "json" ? ConfigDump.ToJson(snapshot) + "\n" : ConfigDump.ToText(snapshot));
+            output.Write(json.Value(parse) ? ConfigDump.ToJson(snapshot) + "\n" : ConfigDump.ToText(snapshot));
             if (GatewayOptionSet.UnsupportedHint(snapshot.Diagnostics) is { } hint)
             {
                 error.WriteLine(hint);
             }
 
-            return snapshot.Diagnostics.Any(d => d.Severity == Severity.Error) ? 1 : 0;
+            return snapshot.Diagnostics.Any(d => d.Severity == Severity.Error) ? ExitCodes.FindingsAboveThreshold : ExitCodes.Clean;
         });
         return command;
     }

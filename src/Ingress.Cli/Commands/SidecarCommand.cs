@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net;
+using Ingress.Cli.CommandLine;
+using Ingress.Config.Loading;
 using Microsoft.Extensions.Logging;
 using Ingress.LocalGateway.Hosting.Sidecar;
 using Ingress.LocalGateway.Hosting.Reload;
@@ -9,18 +11,15 @@ namespace Ingress.Cli.Commands;
 
 /// <summary>
 /// <c>ingress sidecar</c>: a workload proxy in front of one local service, as Istio's sidecar on the inbound side,
-/// until SIGTERM/Ctrl+C. Exit 0 after a clean stop; 1 when the config has errors or an address cannot be bound; 2 for
-/// bad options.
+/// until SIGTERM/Ctrl+C. Exit codes as every command's (<see cref="ExitCodes"/>): 0 after a clean stop, 1 when an
+/// address cannot be bound, 64 for bad options, 65 for input that cannot be read, 79 when the config has errors.
 /// </summary>
 internal static class SidecarCommand
 {
     public static Command Create(TextWriter output, TextWriter error, TextReader stdin)
     {
-        var files = new Option<string[]>("--filename", "-f")
-        {
-            Description = "YAML file, folder (recursive) or - for standard input with the PeerAuthentication, AuthorizationPolicy and RequestAuthentication resources; repeatable",
-            Required = true,
-        };
+        // -f and -n as on every command; --default-namespace is kept as -n's older spelling.
+        var input = new InputOptions(positionalPaths: false, legacyDefaultNamespace: true);
         var workload = new Option<string>("--workload")
         {
             Description = "the workload's identity, <namespace>/<serviceaccount>: its SPIFFE id is spiffe://cluster.local/ns/<namespace>/sa/<serviceaccount>",
@@ -58,20 +57,17 @@ internal static class SidecarCommand
             Description = "how long a workload certificate is valid, e.g. 24h, 30m, 90s; it is re-issued at half of it",
             DefaultValueFactory = _ => "24h",
         };
-        var defaultNamespace = new Option<string>("--default-namespace")
-        {
-            Description = "the namespace of documents that name none (as kubectl apply -n)",
-            DefaultValueFactory = _ => "default",
-        };
         var command = new Command("sidecar", "Run a workload proxy in front of one local service: Istio mutual TLS, PeerAuthentication, RequestAuthentication and AuthorizationPolicy, as the service's sidecar enforces them.")
         {
-            files, workload, labels, listen, forward, port, outbound, meshCa, lifetime, defaultNamespace,
+            workload, labels, listen, forward, port, outbound, meshCa, lifetime,
         };
+        input.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var errors = new List<string>();
+            var inputs = input.Read(parse, errors);
             var options = SidecarOptionParser.Parse(
-                parse.GetValue(files) ?? [],
+                inputs.Select(i => i.Path).ToList(),
                 parse.GetValue(workload) ?? "",
                 parse.GetValue(labels) ?? [],
                 parse.GetValue(listen) ?? "",
@@ -80,28 +76,28 @@ internal static class SidecarCommand
                 parse.GetValue(outbound) ?? [],
                 parse.GetValue(meshCa) ?? "",
                 parse.GetValue(lifetime) ?? "",
-                parse.GetValue(defaultNamespace) ?? "default",
+                inputs.Count > 0 ? inputs[0].Namespace : InputOptions.DefaultNamespace,
                 errors);
-            if (options is null)
+            if (options is null || errors.Count > 0)
             {
                 foreach (var message in errors)
                 {
                     await error.WriteLineAsync("error: " + message).ConfigureAwait(false);
                 }
 
-                return 2;
+                return ExitCodes.Usage;
             }
 
-            return await RunAsync(options, output, error, stdin, cancellationToken).ConfigureAwait(false);
+            return await RunAsync(options, inputs, output, error, stdin, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(SidecarOptions options, TextWriter output, TextWriter error, TextReader stdin,
-        CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(SidecarOptions options, IReadOnlyList<ConfigInput> inputs, TextWriter output,
+        TextWriter error, TextReader stdin, CancellationToken cancellationToken)
     {
         using var loggerFactory = ProxyLogging.CreateFactory();
-        var source = new FileConfigSource(options.ConfigPaths, options.DefaultNamespace, stdin);
+        var source = new FileConfigSource(inputs, stdin);
         await using var host = new SidecarHost(options, source, loggerFactory);
         SidecarStartResult started;
         try
@@ -111,7 +107,7 @@ internal static class SidecarCommand
         catch (IOException e)
         {
             await error.WriteLineAsync("error: " + e.Message + "; use --listen or --outbound to choose another address").ConfigureAwait(false);
-            return 1;
+            return ExitCodes.Failed;
         }
 
         if (!started.Started)
@@ -121,8 +117,9 @@ internal static class SidecarCommand
                 await error.WriteLineAsync(finding.ToString()).ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("error: the configuration has errors; fix them and start again").ConfigureAwait(false);
-            return 1;
+            var (code, message) = ConfigRefusal.Of(started.Diagnostics, inputs);
+            await error.WriteLineAsync(message).ConfigureAwait(false);
+            return code;
         }
 
         var state = host.State!;
@@ -143,7 +140,7 @@ internal static class SidecarCommand
         }
 
         await host.StopAsync().ConfigureAwait(false);
-        return 0;
+        return ExitCodes.Clean;
     }
 }
 

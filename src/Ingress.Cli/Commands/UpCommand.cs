@@ -64,6 +64,14 @@ public static class UpCommand
 
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        if (SignalDisposition.IsIgnored(SignalDisposition.SIGINT))
+        {
+            // .NET keeps a signal ignored when the process started with it ignored (a background job of a script):
+            // then Ctrl+C cannot stop `up`, and saying so beats a user (or a test) waiting for it.
+            Console.Error.WriteLine(
+                $"ingress up: Ctrl+C (SIGINT) is ignored in this process, as in a background job of a script; stop it with kill {Environment.ProcessId} (SIGTERM).");
+        }
+
         return RunAsync(options, stop.Token).GetAwaiter().GetResult();
     }
 
@@ -81,12 +89,12 @@ public static class UpCommand
         catch (LocalSystemException ex)
         {
             Console.Error.WriteLine($"ingress up: {ex.Message}");
-            return 1;
+            return ExitCodes.Failed;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             Console.Error.WriteLine("ingress up: stopped while starting.");
-            return 130;
+            return ExitCodes.Interrupted;
         }
 
         await using (system.ConfigureAwait(false))
@@ -99,11 +107,11 @@ public static class UpCommand
             {
                 var (name, exitCode) = await system.WhenAnyPartExitsAsync(stop).ConfigureAwait(false);
                 Console.Error.WriteLine($"ingress up: {name} exited with code {exitCode} (see its log in {StateDirectory.Display(Path.Combine(system.StateDirectory, "logs"))}); stopping the rest.");
-                code = 1;
+                code = ExitCodes.Failed;
             }
             catch (OperationCanceledException)
             {
-                code = 0;
+                code = ExitCodes.Clean;
             }
 
             Console.WriteLine("up: stopping ...");

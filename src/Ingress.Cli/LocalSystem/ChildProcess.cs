@@ -116,27 +116,54 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Asks the part to stop (SIGTERM to its group) and kills the group if it has not exited within <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Asks the part to stop (SIGTERM to its group) and kills the group if it has not exited within
+    /// <paramref name="timeout"/>. Returns once the process has exited: its output is read for one more second at most,
+    /// because a process that left the group (its own setsid) can hold the output pipe open forever, and waiting for
+    /// the end of that output kept <c>ingress up</c> from exiting.
+    /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
         if (!process.HasExited)
         {
             Signal(NativeMethods.SIGTERM);
-            using var wait = new CancellationTokenSource(timeout);
-            try
-            {
-                await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
+            if (!await ExitedWithinAsync(timeout).ConfigureAwait(false))
             {
                 Signal(NativeMethods.SIGKILL);
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                await ExitedWithinAsync(Timeout.InfiniteTimeSpan).ConfigureAwait(false);
             }
+
+            await DrainOutputAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
         }
         else if (ownGroup)
         {
             // The leader is gone, but something it started may still hold the group.
             _ = NativeMethods.Kill(-process.Id, NativeMethods.SIGKILL);
+        }
+    }
+
+    /// <summary>
+    /// Whether the process exited within <paramref name="timeout"/>. Unlike <see cref="Process.WaitForExitAsync"/>,
+    /// this does not also wait for the end of the redirected output.
+    /// </summary>
+    private async Task<bool> ExitedWithinAsync(TimeSpan timeout)
+    {
+        var exited = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => exited.TrySetResult();
+        if (process.HasExited)
+        {
+            return true;
+        }
+
+        try
+        {
+            await exited.Task.WaitAsync(timeout).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

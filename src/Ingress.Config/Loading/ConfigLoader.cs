@@ -16,19 +16,32 @@ public static class ConfigLoader
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
 
     /// <summary>
-    /// Loads files, folders (recursively: *.yaml, *.yml, *.json, in ordinal path order) and <c>-</c> (standard input).
+    /// Loads files, folders (recursively: *.yaml, *.yml, *.json, in ordinal path order) and <c>-</c> (standard input),
+    /// every one in <see cref="LoadOptions.DefaultNamespace"/>.
     /// </summary>
     public static LoadResult LoadPaths(IEnumerable<string> paths, LoadOptions options, TextReader? stdin = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         ArgumentNullException.ThrowIfNull(options);
-        var resources = new List<Resource>();
-        var diagnostics = new List<Diagnostic>();
-        foreach (var path in paths)
+        return Load(paths.Select(p => new ConfigInput(p, options.DefaultNamespace)).ToList(), stdin);
+    }
+
+    /// <summary>
+    /// Loads each input (a file, a folder read recursively, or <c>-</c> for standard input) with its own namespace for
+    /// the documents that name none, as separate <c>kubectl apply -n</c> calls would.
+    /// </summary>
+    public static LoadResult Load(IReadOnlyList<ConfigInput> inputs, TextReader? stdin = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var read = new Reading();
+        foreach (var input in inputs)
         {
+            var options = new LoadOptions { DefaultNamespace = input.Namespace };
+            var path = input.Path;
             if (path == "-")
             {
-                LoadInto((stdin ?? Console.In).ReadToEnd(), StdinName, options, resources, diagnostics);
+                var text = InputLimits.ReadBounded(stdin ?? Console.In, out var tooLarge);
+                LoadInto(text, tooLarge, StdinName, options, read);
             }
             else if (Directory.Exists(path))
             {
@@ -37,16 +50,16 @@ public static class ConfigLoader
                     .Order(StringComparer.Ordinal);
                 foreach (var file in files)
                 {
-                    LoadFile(file, options, resources, diagnostics);
+                    LoadFile(file, options, read);
                 }
             }
             else if (File.Exists(path))
             {
-                LoadFile(path, options, resources, diagnostics);
+                LoadFile(path, options, read);
             }
             else
             {
-                diagnostics.Add(new Diagnostic
+                read.Diagnostics.Add(new Diagnostic
                 {
                     Code = LoaderCodes.PathNotReadable,
                     Severity = Severity.Error,
@@ -56,7 +69,7 @@ public static class ConfigLoader
             }
         }
 
-        return Result(resources, diagnostics);
+        return read.Result();
     }
 
     /// <summary>Loads YAML text as if read from a file of that name.</summary>
@@ -64,33 +77,37 @@ public static class ConfigLoader
     {
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(options);
-        var resources = new List<Resource>();
-        var diagnostics = new List<Diagnostic>();
-        LoadInto(yaml, fileName, options, resources, diagnostics);
-        return Result(resources, diagnostics);
+        var read = new Reading();
+        LoadInto(yaml, tooLarge: false, fileName, options, read);
+        return read.Result();
     }
 
-    private static LoadResult Result(List<Resource> resources, List<Diagnostic> diagnostics) => new()
+    /// <summary>What one load collects.</summary>
+    private sealed class Reading
     {
-        Config = new ConfigSet { Resources = resources.AsReadOnly() },
-        Diagnostics = diagnostics.AsReadOnly(),
-    };
+        public List<Resource> Resources { get; } = [];
+        public List<Diagnostic> Diagnostics { get; } = [];
+        public int Documents { get; set; }
 
-    private static void LoadFile(string file, LoadOptions options, List<Resource> resources, List<Diagnostic> diagnostics)
+        public LoadResult Result() => new()
+        {
+            Config = new ConfigSet { Resources = Resources.AsReadOnly() },
+            Diagnostics = Diagnostics.AsReadOnly(),
+            DocumentCount = Documents,
+        };
+    }
+
+    private static void LoadFile(string file, LoadOptions options, Reading read)
     {
-        string text;
+        byte[] bytes;
+        bool tooLarge;
         try
         {
-            if (DecodeUtf8(File.ReadAllBytes(file), file, diagnostics) is not { } decoded)
-            {
-                return;
-            }
-
-            text = decoded;
+            bytes = InputLimits.ReadBounded(file, out tooLarge);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics.Add(new Diagnostic
+            read.Diagnostics.Add(new Diagnostic
             {
                 Code = LoaderCodes.PathNotReadable,
                 Severity = Severity.Error,
@@ -100,7 +117,17 @@ public static class ConfigLoader
             return;
         }
 
-        LoadInto(text, file, options, resources, diagnostics);
+        if (tooLarge)
+        {
+            var line = 1 + bytes.AsSpan().Count((byte)'\n');
+            ReportTooLarge(file, line, bytes.Length - bytes.AsSpan().LastIndexOf((byte)'\n'), read);
+            return;
+        }
+
+        if (DecodeUtf8(bytes, file, read.Diagnostics) is { } text)
+        {
+            LoadInto(text, tooLarge: false, file, options, read);
+        }
     }
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
@@ -134,32 +161,52 @@ public static class ConfigLoader
         }
     }
 
-    private static void LoadInto(string text, string file, LoadOptions options, List<Resource> resources,
-        List<Diagnostic> diagnostics)
+    /// <summary>ING0011 at the line and column where the input passes the bound.</summary>
+    private static void ReportTooLarge(string file, int line, int column, Reading read) =>
+        read.Diagnostics.Add(new Diagnostic
+        {
+            Code = LoaderCodes.TooLarge,
+            Severity = Severity.Error,
+            Message = $"the input is larger than {InputLimits.MaxInputSize / (1024 * 1024)} MiB, the most this tool " +
+                      "reads from one file (the Kubernetes API server takes at most 3 MiB per object); nothing in " +
+                      "it was read. Split it, or check that this is the file you meant",
+            Location = new SourceLocation(file, line, column),
+        });
+
+    private static void LoadInto(string text, bool tooLarge, string file, LoadOptions options, Reading read)
     {
+        if (tooLarge)
+        {
+            ReportTooLarge(file, 1 + text.AsSpan().Count('\n'), text.Length - text.LastIndexOf('\n'), read);
+            return;
+        }
+
         using var reader = new StringReader(text);
         var documents = YamlTreeReader.ReadAll(reader, out var error);
         foreach (var document in documents)
         {
-            LoadDocument(document, file, options, resources, diagnostics);
+            LoadDocument(document, file, options, read);
         }
 
         if (error is not null)
         {
-            diagnostics.Add(new Diagnostic
+            read.Diagnostics.Add(new Diagnostic
             {
-                Code = LoaderCodes.SyntaxError,
+                Code = error.Code,
                 Severity = Severity.Error,
-                Message = $"YAML syntax error: {error.Message}; {SyntaxHint(error.Message)}. Nothing after this point " +
-                          "in the file was read",
+                Message = error.Code == LoaderCodes.SyntaxError
+                    ? $"YAML syntax error: {error.Message}; {SyntaxHint(error.Message)}. Nothing after this point in " +
+                      "the file was read"
+                    : $"{error.Message}. Nothing after this point in the file was read",
                 Location = new SourceLocation(file, error.Line, error.Column),
             });
         }
     }
 
-    private static void LoadDocument(Node document, string file, LoadOptions options, List<Resource> resources,
-        List<Diagnostic> diagnostics)
+    private static void LoadDocument(Node document, string file, LoadOptions options, Reading read)
     {
+        var resources = read.Resources;
+        var diagnostics = read.Diagnostics;
         if (document.Kind != NodeKind.Mapping)
         {
             Report(diagnostics, LoaderCodes.NotAnObject, file, document, null,
@@ -177,11 +224,14 @@ public static class ConfigLoader
         {
             foreach (var item in items.Items!)
             {
-                LoadDocument(item, file, options, resources, diagnostics);
+                LoadDocument(item, file, options, read);
             }
 
             return;
         }
+
+        // A kind: List counts by its items: kubectl's output for nothing found is an empty List.
+        read.Documents++;
 
         if (string.IsNullOrEmpty(kind) || string.IsNullOrEmpty(apiVersion))
         {

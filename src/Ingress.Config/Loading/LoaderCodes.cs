@@ -27,6 +27,16 @@ public static class LoaderCodes
     /// <summary>A document without apiVersion, kind or metadata.name, or that is not a mapping.</summary>
     public const string NotAnObject = "ING0008";
 
+    /// <summary>Lists and mappings nested deeper than <see cref="InputLimits.MaxDepth"/>; the file is not read further.</summary>
+    public const string TooDeep = "ING0009";
+
+    /// <summary>A document whose aliases expand excessively (a "billion laughs" file); the file is not read further.</summary>
+    public const string ExcessiveAliasing = "ING0010";
+
+    /// <summary>A file or standard input larger than <see cref="InputLimits.MaxInputSize"/>; it is not read.</summary>
+    public const string TooLarge = "ING0011";
+
     /// <summary>Whether a code means the input could not be read at all (the CLI exits 65 for these).</summary>
-    public static bool IsUnreadable(string code) => code is PathNotReadable or SyntaxError;
+    public static bool IsUnreadable(string code) =>
+        code is PathNotReadable or SyntaxError or TooDeep or ExcessiveAliasing or TooLarge;
 }

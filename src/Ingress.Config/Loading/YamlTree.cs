@@ -30,6 +30,12 @@ internal sealed class Node
     public List<KeyValuePair<Node, Node>>? Entries { get; init; }
     public List<Node>? Items { get; init; }
 
+    /// <summary>
+    /// How many nodes this one stands for once every alias under it is expanded (itself included): what a walk over
+    /// it costs, since an alias shares its anchor's node instead of copying it.
+    /// </summary>
+    public long Expanded { get; set; } = 1;
+
     /// <summary>True for a plain scalar YAML reads as null: empty, <c>~</c> or <c>null</c>.</summary>
     public bool IsNull => Kind == NodeKind.Scalar && Plain && Value is "" or "~" or "null" or "Null" or "NULL";
 
@@ -72,11 +78,16 @@ internal sealed class Node
     }
 }
 
-/// <summary>A YAML syntax error with its 1-based position.</summary>
-internal sealed class YamlSyntaxError(string message, int line, int column) : Exception(message)
+/// <summary>
+/// Why a YAML stream could not be read, with its 1-based position: a syntax error (ING0002) or a bound of
+/// <see cref="InputLimits"/> exceeded.
+/// </summary>
+internal sealed class YamlSyntaxError(string message, int line, int column, string code = LoaderCodes.SyntaxError)
+    : Exception(message)
 {
     public int Line { get; } = line;
     public int Column { get; } = column;
+    public string Code { get; } = code;
 }
 
 /// <summary>Reads a YAML stream into <see cref="Node"/> trees, one per document.</summary>
@@ -84,23 +95,23 @@ internal static class YamlTreeReader
 {
     /// <summary>
     /// Reads every document; documents before a syntax error are returned, the error in <paramref name="error"/>.
+    /// A document nested deeper than <see cref="InputLimits.MaxDepth"/> or whose aliases expand too much
+    /// (<see cref="InputLimits.ExcessiveAliasing"/>) ends the reading the same way, at the node where the bound is crossed.
     /// </summary>
     public static List<Node> ReadAll(TextReader reader, out YamlSyntaxError? error)
     {
         var documents = new List<Node>();
         error = null;
         var parser = new Parser(new Scanner(reader, skipComments: true));
-        var anchors = new Dictionary<string, Node>(StringComparer.Ordinal);
         try
         {
             parser.Consume<StreamStart>();
             while (!parser.Accept<StreamEnd>(out _))
             {
                 parser.Consume<DocumentStart>();
-                anchors.Clear();
                 if (!parser.Accept<DocumentEnd>(out _))
                 {
-                    var root = ReadNode(parser, anchors);
+                    var root = ReadNode(parser, new DocumentReading(), 0);
                     if (!root.IsNull)
                     {
                         documents.Add(root);
@@ -129,25 +140,31 @@ internal static class YamlTreeReader
         return documents;
     }
 
-    private static Node ReadNode(IParser parser, Dictionary<string, Node> anchors)
+    /// <summary>
+    /// Recursive, so the depth bound is checked before each collection is entered: every later walk over the tree
+    /// (duplicate keys, binding, validation) recurses as deep, and a stack overflow cannot be caught.
+    /// </summary>
+    private static Node ReadNode(IParser parser, DocumentReading document, int depth)
     {
         var current = parser.Current ?? throw new YamlSyntaxError("unexpected end of the YAML stream", 0, 0);
         switch (current)
         {
             case AnchorAlias alias:
                 parser.MoveNext();
-                if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                if (!document.Anchors.TryGetValue(alias.Value.Value, out var target))
                 {
                     throw new YamlSyntaxError(
                         $"alias *{alias.Value.Value} refers to no anchor &{alias.Value.Value} defined before it",
                         (int)alias.Start.Line, (int)alias.Start.Column);
                 }
 
+                document.Expand(target, alias);
                 return target;
 
             case Scalar scalar:
             {
                 parser.MoveNext();
+                document.Literal();
                 var node = new Node
                 {
                     Kind = NodeKind.Scalar,
@@ -156,13 +173,15 @@ internal static class YamlTreeReader
                     Value = scalar.Value,
                     Plain = scalar.Style == ScalarStyle.Plain && scalar.Tag.IsEmpty,
                 };
-                Remember(scalar.Anchor, node, anchors);
+                document.Remember(scalar.Anchor, node);
                 return node;
             }
 
             case SequenceStart start:
             {
+                Enter(start, depth);
                 parser.MoveNext();
+                document.Literal();
                 var node = new Node
                 {
                     Kind = NodeKind.Sequence,
@@ -172,17 +191,21 @@ internal static class YamlTreeReader
                 };
                 while (!parser.TryConsume<SequenceEnd>(out _))
                 {
-                    node.Items.Add(ReadNode(parser, anchors));
+                    var item = ReadNode(parser, document, depth + 1);
+                    node.Items.Add(item);
+                    node.Expanded = InputLimits.Add(node.Expanded, item.Expanded);
                 }
 
                 // Registered once complete, so an alias can never point into its own anchor (no cycles).
-                Remember(start.Anchor, node, anchors);
+                document.Remember(start.Anchor, node);
                 return node;
             }
 
             case MappingStart start:
             {
+                Enter(start, depth);
                 parser.MoveNext();
+                document.Literal();
                 var node = new Node
                 {
                     Kind = NodeKind.Mapping,
@@ -192,18 +215,19 @@ internal static class YamlTreeReader
                 };
                 while (!parser.TryConsume<MappingEnd>(out _))
                 {
-                    var key = ReadNode(parser, anchors);
+                    var key = ReadNode(parser, document, depth + 1);
                     if (key.Kind != NodeKind.Scalar)
                     {
                         throw new YamlSyntaxError(
                             "a mapping key must be a plain value, not a list or a mapping", key.Line, key.Column);
                     }
 
-                    var value = ReadNode(parser, anchors);
+                    var value = ReadNode(parser, document, depth + 1);
                     node.Entries.Add(new(key, value));
+                    node.Expanded = InputLimits.Add(node.Expanded, InputLimits.Add(key.Expanded, value.Expanded));
                 }
 
-                Remember(start.Anchor, node, anchors);
+                document.Remember(start.Anchor, node);
                 return node;
             }
 
@@ -213,11 +237,52 @@ internal static class YamlTreeReader
         }
     }
 
-    private static void Remember(AnchorName anchor, Node node, Dictionary<string, Node> anchors)
+    private static void Enter(ParsingEvent collection, int depth)
     {
-        if (!anchor.IsEmpty)
+        if (depth >= InputLimits.MaxDepth)
         {
-            anchors[anchor.Value] = node;
+            throw new YamlSyntaxError(
+                $"the YAML is nested more than {InputLimits.MaxDepth} levels deep (lists and mappings inside one " +
+                "another); no Kubernetes object is nested this deep, so the file is refused without reading further",
+                (int)collection.Start.Line, (int)collection.Start.Column, LoaderCodes.TooDeep);
+        }
+    }
+
+    /// <summary>
+    /// One document being read: its anchors (YAML scopes them to the document) and the counts that bound how much its
+    /// aliases expand.
+    /// </summary>
+    private sealed class DocumentReading
+    {
+        private long _decoded;
+        private long _fromAliases;
+
+        public Dictionary<string, Node> Anchors { get; } = new(StringComparer.Ordinal);
+
+        public void Literal() => _decoded++;
+
+        /// <summary>Counts what an alias adds to a walk over the document, and refuses it once that is excessive.</summary>
+        public void Expand(Node target, AnchorAlias alias)
+        {
+            _decoded = InputLimits.Add(_decoded, target.Expanded);
+            _fromAliases = InputLimits.Add(_fromAliases, target.Expanded);
+            if (InputLimits.ExcessiveAliasing(_decoded, _fromAliases))
+            {
+                throw new YamlSyntaxError(
+                    $"the document's aliases expand it to {InputLimits.Display(_decoded)} nodes or more, " +
+                    $"{100 * _fromAliases / _decoded} % of them copies made by aliases (*{alias.Value.Value} here): a \"billion " +
+                    "laughs\" file; Kubernetes' YAML decoder refuses such excessive aliasing, and so does this tool. " +
+                    "Write the repeated values out, or use fewer nested aliases",
+                    (int)alias.Start.Line, (int)alias.Start.Column, LoaderCodes.ExcessiveAliasing);
+            }
+        }
+
+        public void Remember(AnchorName anchor, Node node)
+        {
+            if (!anchor.IsEmpty)
+            {
+                Anchors[anchor.Value] = node;
+            }
         }
     }
 

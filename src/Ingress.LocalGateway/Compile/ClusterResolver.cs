@@ -4,6 +4,7 @@ using Ingress.Config.Model;
 using Ingress.LocalGateway.Compile.Security;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Upstreams;
+using HostNames = Ingress.Config.Istio.HostNames;
 
 namespace Ingress.LocalGateway.Compile;
 
@@ -133,7 +134,7 @@ public sealed class ClusterResolver
     {
         foreach (var service in _config.Services)
         {
-            if (HostNames.ResolveFqdn(service.Metadata.Name, service.Metadata.Namespace) == host)
+            if (HostNames.ResolveShortName(service.Metadata.Name, service.Metadata.Namespace) == host)
             {
                 return service;
             }
@@ -156,7 +157,7 @@ public sealed class ClusterResolver
     /// <summary>The DestinationRules for a host, the gateway's namespace first (Istio's lookup order for a proxy).</summary>
     private List<DestinationRule> RulesFor(string host) =>
         _config.DestinationRules
-            .Where(r => r.Spec.Host is not null && HostNames.ResolveFqdn(r.Spec.Host, r.Metadata.Namespace) == host)
+            .Where(r => r.Spec.Host is not null && HostNames.ResolveShortName(r.Spec.Host, r.Metadata.Namespace) == host)
             .OrderBy(r => r.Metadata.Namespace == _gatewayNamespace ? 0 : 1)
             .ToList();
 

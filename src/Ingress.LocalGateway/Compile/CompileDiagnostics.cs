@@ -15,6 +15,9 @@ public sealed class CompileDiagnostics
     /// <summary>Everything found, in the order found.</summary>
     public IReadOnlyList<Diagnostic> Items => _items;
 
+    /// <summary>Adds a finding made by a rule shared with the analyzers (same code, severity and words).</summary>
+    public void Add(Diagnostic diagnostic) => _items.Add(diagnostic);
+
     /// <summary>Adds a finding about a field of a resource.</summary>
     public void Add(string code, Severity severity, Resource resource, string fieldPath, string message) =>
         _items.Add(new Diagnostic

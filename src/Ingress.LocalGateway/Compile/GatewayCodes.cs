@@ -37,8 +37,8 @@ public static class GatewayCodes
     /// <summary>A server whose port already serves another protocol: Istio keeps the first, this one is left out.</summary>
     public const string PortProtocolConflict = "ING0230";
 
-    /// <summary>An HTTPS host already served on the same port by an earlier server: Istio skips the later one.</summary>
-    public const string DuplicateHttpsHost = "ING0231";
+    // ING0231 ("an HTTPS host already served on the port") is retired: Istio's mergeGateways rule reports it now, as the
+    // analyzers' ING2006/ING2007 (Ingress.Config.Istio.GatewayServerMerge).
 
     /// <summary>A DestinationRule field with no effect on one machine (one locality, no slow start); informational.</summary>
     public const string NoLocalEffect = "ING0240";

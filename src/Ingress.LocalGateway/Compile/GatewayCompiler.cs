@@ -1,9 +1,12 @@
+using Ingress.Config.Analysis.Gateways;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Compile.Security;
 using Ingress.LocalGateway.Snapshot;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Upstreams;
+using HostNames = Ingress.Config.Istio.HostNames;
 
 namespace Ingress.LocalGateway.Compile;
 
@@ -15,8 +18,6 @@ namespace Ingress.LocalGateway.Compile;
 /// </summary>
 public sealed class GatewayCompiler
 {
-    private static readonly HashSet<string> PlainHttp = new(StringComparer.OrdinalIgnoreCase) { "HTTP", "HTTP2", "GRPC", "GRPC-WEB" };
-
     private readonly GatewayOptions _options;
     private readonly TimeProvider _time;
 
@@ -33,77 +34,75 @@ public sealed class GatewayCompiler
         var clusters = new ClusterResolver(config, endpoints ?? _options.Endpoints, _options.Namespace, diagnostics,
             hasMeshIdentity: _options.MeshCaDirectory is not null);
         var translator = new RouteTranslator(clusters, diagnostics, _options.Labels, _options.Namespace);
-        var virtualServices = SortByCreation(config.VirtualServices).ToList();
+        var virtualServices = CreationOrder.Sort(config.VirtualServices).ToList();
         ReportUnsupportedVirtualServiceParts(virtualServices, diagnostics);
         DestinationRuleSupport.Report(config, diagnostics);
 
         var plain = new Dictionary<int, List<BoundServer>>();
         var secure = new Dictionary<int, List<BoundServer>>();
-        foreach (var gateway in SortByCreation(config.Gateways).Where(Selects))
+
+        // The servers Istio keeps when it merges the Gateways of this workload, in its order; a dropped one is reported
+        // as the analyzers report it (ING2006, ING2007).
+        foreach (var decision in GatewayServerMerge.Merge(config.Gateways.Where(Selects)))
         {
-            for (var i = 0; i < gateway.Spec.Servers.Count; i++)
+            var (gateway, i, server) = decision.Server;
+            var path = $"spec.servers[{i}]";
+            var port = decision.Port;
+            if (!decision.Kept)
             {
-                var server = gateway.Spec.Servers[i];
-                var path = $"spec.servers[{i}]";
-                if (server.Port?.Number is not { } port)
+                if (ServerPortConflictAnalyzer.FindingFor(decision) is { } dropped)
                 {
+                    diagnostics.Add(dropped);
+                }
+
+                continue;
+            }
+
+            var protocol = decision.Server.Protocol;
+            if (!string.IsNullOrEmpty(server.Bind))
+            {
+                diagnostics.Unsupported(gateway, path + ".bind", "bind (the port listens where --listen says)");
+            }
+
+            var bound = new BoundServer(gateway, server, i);
+            if (GatewayServerMerge.IsHttpProtocol(protocol))
+            {
+                // Istio's merge keeps an HTTP server with tls.httpsRedirect after an HTTPS one; one local port
+                // cannot serve both, so the first protocol stays.
+                if (secure.ContainsKey(port))
+                {
+                    diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
+                        $"port {port} already serves HTTPS from another server; Istio keeps the first protocol on a port, so this server is left out");
                     continue;
                 }
 
-                var protocol = (server.Port.Protocol ?? "").ToUpperInvariant();
-                if (!string.IsNullOrEmpty(server.Bind))
+                plain.TryAdd(port, []);
+                plain[port].Add(bound);
+            }
+            else if (protocol == "HTTPS")
+            {
+                if (plain.ContainsKey(port))
                 {
-                    diagnostics.Unsupported(gateway, path + ".bind", "bind (the port listens where --listen says)");
+                    diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
+                        $"port {port} already serves plain HTTP from another server; Istio keeps the first protocol on a port, so this server is left out");
+                    continue;
                 }
 
-                var bound = new BoundServer(gateway, server, i);
-                if (PlainHttp.Contains(protocol))
+                if ((server.Tls?.Mode ?? "PASSTHROUGH").ToUpperInvariant() is not ("SIMPLE" or "MUTUAL" or "OPTIONAL_MUTUAL"))
                 {
-                    if (secure.ContainsKey(port))
-                    {
-                        diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
-                            $"port {port} already serves HTTPS from another server; Istio keeps the first protocol on a port, so this server is left out");
-                        continue;
-                    }
-
-                    plain.TryAdd(port, []);
-                    plain[port].Add(bound);
+                    var what = server.Tls?.Mode is null
+                        ? "tls.mode not set (Istio reads it as PASSTHROUGH; write mode: SIMPLE to terminate TLS), i.e. PASSTHROUGH"
+                        : $"tls.mode {server.Tls.Mode.ToUpperInvariant()}";
+                    diagnostics.Unsupported(gateway, path + ".tls.mode", what);
+                    continue;
                 }
-                else if (protocol == "HTTPS")
-                {
-                    if (plain.ContainsKey(port))
-                    {
-                        diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
-                            $"port {port} already serves plain HTTP from another server; Istio keeps the first protocol on a port, so this server is left out");
-                        continue;
-                    }
 
-                    var mode = (server.Tls?.Mode ?? "PASSTHROUGH").ToUpperInvariant();
-                    if (mode is not ("SIMPLE" or "MUTUAL" or "OPTIONAL_MUTUAL"))
-                    {
-                        var what = server.Tls?.Mode is null
-                            ? "tls.mode not set (Istio reads it as PASSTHROUGH; write mode: SIMPLE to terminate TLS), i.e. PASSTHROUGH"
-                            : $"tls.mode {mode}";
-                        diagnostics.Unsupported(gateway, path + ".tls.mode", what);
-                        continue;
-                    }
-
-                    secure.TryAdd(port, []);
-                    var duplicate = secure[port].SelectMany(s => s.Server.Hosts.Select(StripNamespace))
-                        .Intersect(server.Hosts.Select(StripNamespace), StringComparer.OrdinalIgnoreCase).FirstOrDefault();
-                    if (duplicate is not null)
-                    {
-                        diagnostics.Add(GatewayCodes.DuplicateHttpsHost, Severity.Warning, gateway, path + ".hosts",
-                            $"host {duplicate} is already served by another HTTPS server on port {port}; Istio skips the later server, so this one is left out");
-                        continue;
-                    }
-
-                    secure[port].Add(bound);
-                }
-                else
-                {
-                    diagnostics.Unsupported(gateway, path + ".port.protocol", $"protocol {protocol} (only HTTP, HTTP2, GRPC and HTTPS are served)");
-                }
+                secure.TryAdd(port, []);
+                secure[port].Add(bound);
+            }
+            else
+            {
+                diagnostics.Unsupported(gateway, path + ".port.protocol", $"protocol {protocol} (only HTTP, HTTP2, GRPC and HTTPS are served)");
             }
         }
 
@@ -129,7 +128,7 @@ public sealed class GatewayCompiler
                 var fieldPath = $"spec.servers[{bound.Index}].tls";
                 tlsServers.Add(new TlsServer
                 {
-                    Hosts = bound.Server.Hosts.Select(StripNamespace).ToArray(),
+                    Hosts = bound.Server.Hosts.Select(h => HostNames.SplitServerHost(h, gw.Metadata.Namespace).Host.ToLowerInvariant()).ToArray(),
                     Tls = ServerTlsContextBuilder.Build(gw, fieldPath, bound.Server.Tls!, config, _options.Namespace, diagnostics, _time),
                     Routes = new RouteTable(
                         $"https.{port}.{bound.Server.Port?.Name}.{gw.Metadata.Name}.{gw.Metadata.Namespace}",
@@ -165,19 +164,6 @@ public sealed class GatewayCompiler
 
     private bool Selects(Gateway gateway) =>
         gateway.Spec.Selector.All(l => _options.Labels.TryGetValue(l.Key, out var v) && v == l.Value);
-
-    private static string StripNamespace(string host)
-    {
-        var slash = host.IndexOf('/', StringComparison.Ordinal);
-        return (slash >= 0 ? host[(slash + 1)..] : host).ToLowerInvariant();
-    }
-
-    /// <summary>Istio's <c>sortConfigByCreationTime</c>: oldest first, then name, then namespace.</summary>
-    internal static IEnumerable<T> SortByCreation<T>(IEnumerable<T> resources) where T : Resource =>
-        resources
-            .OrderBy(r => r.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
-            .ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
-            .ThenBy(r => r.Metadata.Namespace, StringComparer.Ordinal);
 
     private static void ReportUnsupportedVirtualServiceParts(IEnumerable<VirtualService> services, CompileDiagnostics diagnostics)
     {

@@ -1,8 +1,10 @@
 using System.Globalization;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Upstreams;
+using HostNames = Ingress.Config.Istio.HostNames;
 
 namespace Ingress.LocalGateway.Compile;
 
@@ -52,7 +54,7 @@ public sealed class PolicyCompiler
             return null;
         }
 
-        if (Durations.TryParse(rule.Timeout, out var value))
+        if (Durations.TryParse(rule.Timeout, out TimeSpan value))
         {
             return value == TimeSpan.Zero ? null : value;
         }
@@ -115,7 +117,7 @@ public sealed class PolicyCompiler
             policy = policy with { RetryOn = flags, RetryOnText = string.Join(',', names), RetriableStatusCodes = codes };
         }
 
-        if (!string.IsNullOrEmpty(retries.PerTryTimeout) && Durations.TryParse(retries.PerTryTimeout, out var perTry) && perTry > TimeSpan.Zero)
+        if (!string.IsNullOrEmpty(retries.PerTryTimeout) && Durations.TryParse(retries.PerTryTimeout, out TimeSpan perTry) && perTry > TimeSpan.Zero)
         {
             policy = policy with { PerTryTimeout = perTry };
         }
@@ -125,7 +127,7 @@ public sealed class PolicyCompiler
             policy = policy with { AvoidPreviousHosts = avoid };
         }
 
-        if (!string.IsNullOrEmpty(retries.Backoff) && Durations.TryParse(retries.Backoff, out var backoff) && backoff > TimeSpan.Zero)
+        if (!string.IsNullOrEmpty(retries.Backoff) && Durations.TryParse(retries.Backoff, out TimeSpan backoff) && backoff > TimeSpan.Zero)
         {
             policy = policy with { BackoffBase = backoff };
         }
@@ -167,7 +169,7 @@ public sealed class PolicyCompiler
 
         TimeSpan? delay = null;
         var delayFraction = default(Fraction);
-        if (fault.Delay is { FixedDelay: { } fixedDelay } d && Durations.TryParse(fixedDelay, out var value))
+        if (fault.Delay is { FixedDelay: { } fixedDelay } d && Durations.TryParse(fixedDelay, out TimeSpan value))
         {
             delay = value;
             // Istio: percentage when given, else the deprecated integer percent (0 when absent: nothing delayed).
@@ -257,7 +259,7 @@ public sealed class PolicyCompiler
 
     private WeightedDestination? Destination(VirtualService vs, Destination destination, string fieldPath)
     {
-        var host = HostNames.ResolveFqdn(destination.Host ?? "", vs.Metadata.Namespace);
+        var host = HostNames.ResolveShortName(destination.Host ?? "", vs.Metadata.Namespace);
         var subset = string.IsNullOrEmpty(destination.Subset) ? null : destination.Subset;
         var (cluster, port) = _clusters.Resolve(host, destination.Port?.Number, subset, vs, fieldPath);
         return new WeightedDestination
@@ -283,7 +285,7 @@ public sealed class PolicyCompiler
             ? cors.AllowOrigins.Select(o => RouteParts.Matcher(o)).ToList()
             : cors.AllowOrigin.Select(o => StringMatcher.Exact(o)).ToList();
         var maxAge = "";
-        if (!string.IsNullOrEmpty(cors.MaxAge) && Durations.TryParse(cors.MaxAge, out var age))
+        if (!string.IsNullOrEmpty(cors.MaxAge) && Durations.TryParse(cors.MaxAge, out TimeSpan age))
         {
             maxAge = ((long)age.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         }

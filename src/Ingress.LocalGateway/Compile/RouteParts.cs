@@ -84,4 +84,23 @@ public static class RouteParts
 
         return null;
     }
+
+    /// <summary>
+    /// Istio's <c>ApplyRedirect</c> (pilot/pkg/networking/core/route/route.go), the port: the port a redirect asks for
+    /// (its <c>port</c>, or the Gateway server's port for <c>derivePort: FROM_REQUEST_PORT</c>; null for none or
+    /// <c>FROM_PROTOCOL_DEFAULT</c>) is Envoy's <c>port_redirect</c>, unless it is the default port of the Location's
+    /// scheme (the redirect's <c>scheme</c> as written, else https on a server with <c>tls</c> and http on one
+    /// without): then 0, and Envoy's <c>newUri</c> leaves the Host's own port as the client wrote it.
+    /// </summary>
+    public static int RedirectPort(int? requested, string? redirectScheme, bool serverHasTls)
+    {
+        var scheme = redirectScheme ?? (serverHasTls ? "https" : "http");
+        return requested switch
+        {
+            null => 0,
+            80 when scheme == "http" => 0,
+            443 when scheme == "https" => 0,
+            _ => requested.Value,
+        };
+    }
 }

@@ -1,9 +1,10 @@
-using System.Globalization;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Security.Authorization;
 using Ingress.LocalGateway.Snapshot.Upstreams;
+using HostNames = Ingress.Config.Istio.HostNames;
 
 namespace Ingress.LocalGateway.Compile;
 
@@ -30,11 +31,14 @@ public sealed class RouteTranslator
         _policies = new PolicyCompiler(clusters, diagnostics);
     }
 
-    /// <summary>The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port.</summary>
-    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort)
+    /// <summary>
+    /// The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port, for a server
+    /// with or without <c>tls</c> (Istio's <c>RouteOptions.IsTLS</c>, which only redirects read).
+    /// </summary>
+    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort, bool serverHasTls)
     {
         var routes = new List<RouteEntry>();
-        var vsGateways = vs.Spec.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList();
+        var vsGateways = vs.Spec.Gateways.Select(g => GatewayReferences.Key(g, vs.Metadata.Namespace)).ToList();
         for (var i = 0; i < vs.Spec.Http.Count; i++)
         {
             var rule = vs.Spec.Http[i];
@@ -56,7 +60,7 @@ public sealed class RouteTranslator
                     continue;
                 }
 
-                var route = TranslateOne(vs, rule, rulePath, null, -1, gatewayPort, Policies);
+                var route = TranslateOne(vs, rule, rulePath, null, -1, gatewayPort, serverHasTls, Policies);
                 if (route is not null)
                 {
                     routes.Add(route);
@@ -70,7 +74,7 @@ public sealed class RouteTranslator
                 {
                     var match = rule.Match[j];
                     var gateways = match.Gateways.Count > 0
-                        ? match.Gateways.Select(g => GatewayNames.Resolve(g, vs.Metadata.Namespace)).ToList()
+                        ? match.Gateways.Select(g => GatewayReferences.Key(g, vs.Metadata.Namespace)).ToList()
                         : vsGateways;
                     if (!gateways.Contains(gatewayKey) || (match.Port is { } port && port != gatewayPort))
                     {
@@ -87,7 +91,7 @@ public sealed class RouteTranslator
                         continue;
                     }
 
-                    var route = TranslateOne(vs, rule, rulePath, match, j, gatewayPort, Policies);
+                    var route = TranslateOne(vs, rule, rulePath, match, j, gatewayPort, serverHasTls, Policies);
                     if (route is null)
                     {
                         continue;
@@ -112,7 +116,7 @@ public sealed class RouteTranslator
     }
 
     private RouteEntry? TranslateOne(VirtualService vs, HttpRoute rule, string rulePath, HttpMatchRequest? match, int matchIndex, int gatewayPort,
-        Func<RoutePolicies> policies)
+        bool serverHasTls, Func<RoutePolicies> policies)
     {
         var matchPath = matchIndex >= 0 ? $"{rulePath}.match[{matchIndex}]" : rulePath;
         var matcher = match is null ? CatchAllMatcher : CompileMatch(vs, match, matchPath);
@@ -138,7 +142,7 @@ public sealed class RouteTranslator
         string operation;
         if (rule.Redirect is not null)
         {
-            action = CompileRedirect(vs, rule.Redirect, matcher, rulePath, gatewayPort);
+            action = CompileRedirect(vs, rule.Redirect, matcher, rulePath, gatewayPort, serverHasTls);
             operation = $"{vs.Metadata.Name}:{gatewayPort}{decoratorPath}";
         }
         else if (rule.DirectResponse is not null)
@@ -320,7 +324,9 @@ public sealed class RouteTranslator
             ? PathRewrite.ReplacePrefix(replacement, matcher.Path.Value.Length)
             : PathRewrite.ReplaceWhole(replacement);
 
-    private RedirectAction? CompileRedirect(VirtualService vs, HttpRedirect redirect, RequestMatcher matcher, string rulePath, int gatewayPort)
+    /// <summary>Istio's <c>ApplyRedirect</c>: the port as <see cref="RouteParts.RedirectPort"/>, the rest as written.</summary>
+    private RedirectAction? CompileRedirect(VirtualService vs, HttpRedirect redirect, RequestMatcher matcher, string rulePath,
+        int gatewayPort, bool serverHasTls)
     {
         var code = redirect.RedirectCode is null or 0 ? 301 : redirect.RedirectCode.Value;
         if (code is not (301 or 302 or 303 or 307 or 308))
@@ -330,29 +336,16 @@ public sealed class RouteTranslator
             return null;
         }
 
-        var port = 0;
-        var replacesPort = false;
-        if (redirect.Port is { } explicitPort and > 0)
-        {
-            port = explicitPort;
-            replacesPort = true;
-        }
-        else if (string.Equals(redirect.DerivePort, "FROM_REQUEST_PORT", StringComparison.OrdinalIgnoreCase))
-        {
-            port = gatewayPort;
-            replacesPort = true;
-        }
-        else if (string.Equals(redirect.DerivePort, "FROM_PROTOCOL_DEFAULT", StringComparison.OrdinalIgnoreCase))
-        {
-            replacesPort = true;
-        }
-
+        // A port of 0 is proto3's unset; FROM_PROTOCOL_DEFAULT asks for no port, as no rule at all does.
+        int? requested = redirect.Port is { } explicitPort and > 0 ? explicitPort
+            : string.Equals(redirect.DerivePort, "FROM_REQUEST_PORT", StringComparison.OrdinalIgnoreCase) ? gatewayPort
+            : null;
+        var scheme = string.IsNullOrEmpty(redirect.Scheme) ? null : redirect.Scheme;
         return new RedirectAction
         {
-            Scheme = string.IsNullOrEmpty(redirect.Scheme) ? null : redirect.Scheme.ToLowerInvariant(),
+            Scheme = scheme?.ToLowerInvariant(),
             Authority = string.IsNullOrEmpty(redirect.Authority) ? null : redirect.Authority,
-            Port = port,
-            ReplacesPort = replacesPort,
+            Port = RouteParts.RedirectPort(requested, scheme, serverHasTls),
             Path = string.IsNullOrEmpty(redirect.Uri) ? null : redirect.Uri,
             PrefixRewrite = string.IsNullOrEmpty(redirect.PrefixRewrite) ? null : PrefixOrWhole(redirect.PrefixRewrite, matcher),
             StatusCode = code,
@@ -396,7 +389,7 @@ public sealed class RouteTranslator
             }
 
             var fieldPath = $"{rulePath}.route[{k}].destination";
-            var host = HostNames.ResolveFqdn(destination.Destination?.Host ?? "", vs.Metadata.Namespace);
+            var host = HostNames.ResolveShortName(destination.Destination?.Host ?? "", vs.Metadata.Namespace);
             var subset = string.IsNullOrEmpty(destination.Destination?.Subset) ? null : destination.Destination!.Subset;
             var (cluster, port) = _clusters.Resolve(host, destination.Destination?.Port?.Number, subset, vs, fieldPath);
             destinations.Add(new WeightedDestination
@@ -417,7 +410,7 @@ public sealed class RouteTranslator
         {
             // Every weight was 0: Istio's validation refuses it; keep the first so the route still answers.
             var first = route[0];
-            var host = HostNames.ResolveFqdn(first.Destination?.Host ?? "", vs.Metadata.Namespace);
+            var host = HostNames.ResolveShortName(first.Destination?.Host ?? "", vs.Metadata.Namespace);
             var (cluster, port) = _clusters.Resolve(host, first.Destination?.Port?.Number, first.Destination?.Subset, vs, $"{rulePath}.route[0].destination");
             destinations.Add(new WeightedDestination
             {
@@ -430,90 +423,5 @@ public sealed class RouteTranslator
         }
 
         return new ForwardAction { Destinations = destinations, TotalWeight = destinations.Sum(d => d.Weight) };
-    }
-}
-
-/// <summary>Istio's gateway name resolution for VirtualService <c>gateways</c> (<c>resolveGatewayName</c>).</summary>
-public static class GatewayNames
-{
-    /// <summary>The <c>ns/name</c> key of a gateway reference written in a VirtualService of namespace <paramref name="vsNamespace"/>.</summary>
-    public static string Resolve(string reference, string vsNamespace)
-    {
-        if (reference == "mesh")
-        {
-            return "mesh";
-        }
-
-        var slash = reference.IndexOf('/', StringComparison.Ordinal);
-        if (slash >= 0)
-        {
-            var ns = reference[..slash];
-            return (ns == "." ? vsNamespace : ns) + "/" + reference[(slash + 1)..];
-        }
-
-        if (reference.Contains('.', StringComparison.Ordinal))
-        {
-            // Legacy form name.namespace(.svc.cluster.local).
-            var parts = reference.Split('.');
-            return parts[1] + "/" + parts[0];
-        }
-
-        return vsNamespace + "/" + reference;
-    }
-}
-
-/// <summary>Parses protobuf-style durations as Istio writes them (<c>1s</c>, <c>250ms</c>, <c>1.5s</c>, <c>1m</c>, <c>1h</c>).</summary>
-public static class Durations
-{
-    /// <summary>Parses a duration; false when it is not one.</summary>
-    public static bool TryParse(string text, out TimeSpan value)
-    {
-        value = TimeSpan.Zero;
-        var total = 0.0;
-        var rest = text.Trim();
-        if (rest.Length == 0)
-        {
-            return false;
-        }
-
-        while (rest.Length > 0)
-        {
-            var i = 0;
-            while (i < rest.Length && (char.IsAsciiDigit(rest[i]) || rest[i] == '.'))
-            {
-                i++;
-            }
-
-            if (i == 0 || !double.TryParse(rest[..i], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                return false;
-            }
-
-            rest = rest[i..];
-            var unit = rest.StartsWith("ms", StringComparison.Ordinal) ? "ms"
-                : rest.StartsWith("us", StringComparison.Ordinal) ? "us"
-                : rest.StartsWith("ns", StringComparison.Ordinal) ? "ns"
-                : rest.Length > 0 ? rest[..1] : "";
-            var factor = unit switch
-            {
-                "h" => 3600_000.0,
-                "m" => 60_000.0,
-                "s" => 1000.0,
-                "ms" => 1.0,
-                "us" => 0.001,
-                "ns" => 0.000001,
-                _ => double.NaN,
-            };
-            if (double.IsNaN(factor))
-            {
-                return false;
-            }
-
-            total += number * factor;
-            rest = rest[unit.Length..];
-        }
-
-        value = TimeSpan.FromMilliseconds(total);
-        return true;
     }
 }

@@ -1,3 +1,4 @@
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Tracing;
 
@@ -18,7 +19,7 @@ public static class TelemetryTracingCompiler
         Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var telemetries = GatewayCompiler.SortByCreation(config.OfType<Telemetry>()).ToList();
+        var telemetries = CreationOrder.Sort(config.OfType<Telemetry>()).ToList();
         var root = telemetries.FirstOrDefault(t => t.Metadata.Namespace == RootNamespace && !HasSelector(t));
         var ns = options.Namespace == RootNamespace
             ? null

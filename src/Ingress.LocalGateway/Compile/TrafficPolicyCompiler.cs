@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 
@@ -341,7 +342,7 @@ public sealed class TrafficPolicyCompiler
     }
 
     private static TimeSpan? Duration(string? text) =>
-        text is not null && Durations.TryParse(text, out var value) ? value : null;
+        text is not null && Durations.TryParse(text, out TimeSpan value) ? value : null;
 
     private static string? NullIfEmpty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 }

@@ -1,5 +1,7 @@
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Routing;
+using HostNames = Ingress.Config.Istio.HostNames;
 
 namespace Ingress.LocalGateway.Compile;
 
@@ -44,21 +46,23 @@ public sealed class VirtualHostBuilder
                 IReadOnlyList<RouteEntry>? translated = null;
                 foreach (var serverHost in bound.Server.Hosts)
                 {
-                    var (hostNamespace, host) = SplitServerHost(serverHost, bound.Gateway.Metadata.Namespace);
-                    if (hostNamespace != "*" && hostNamespace != vs.Metadata.Namespace)
+                    var (hostNamespace, host) = HostNames.SplitServerHost(serverHost, bound.Gateway.Metadata.Namespace);
+                    if (hostNamespace is not null && hostNamespace != vs.Metadata.Namespace)
                     {
                         continue;
                     }
 
                     foreach (var vsHost in vs.Spec.Hosts)
                     {
-                        var domain = HostNames.Intersect(host, HostNames.ResolveFqdn(vsHost, vs.Metadata.Namespace));
+                        // Istio intersects the names as written and lower-cases the virtual host's domain.
+                        var domain = HostNames.Intersection(HostNames.ResolveShortName(vsHost, vs.Metadata.Namespace), host)
+                            ?.ToLowerInvariant();
                         if (domain is null || !seen.Add((domain, vs)))
                         {
                             continue;
                         }
 
-                        translated ??= _translator.Translate(vs, bound.GatewayKey, port);
+                        translated ??= _translator.Translate(vs, bound.GatewayKey, port, serverHasTls: bound.Server.Tls is not null);
                         if (!routes.TryGetValue(domain, out var list))
                         {
                             list = [];
@@ -79,7 +83,7 @@ public sealed class VirtualHostBuilder
             {
                 foreach (var serverHost in bound.Server.Hosts)
                 {
-                    var host = SplitServerHost(serverHost, bound.Gateway.Metadata.Namespace).Host;
+                    var host = HostNames.SplitServerHost(serverHost, bound.Gateway.Metadata.Namespace).Host.ToLowerInvariant();
                     redirectHosts.Add(host);
                     if (!routes.ContainsKey(host))
                     {
@@ -101,29 +105,12 @@ public sealed class VirtualHostBuilder
     private static IReadOnlyList<RouteEntry> SortCatchAllLast(List<RouteEntry> routes) =>
         [.. routes.Where(r => !r.Match.IsCatchAll), .. routes.Where(r => r.Match.IsCatchAll)];
 
-    private bool IsExportedToGateway(VirtualService vs) =>
-        vs.Spec.ExportTo.Count == 0
-        || vs.Spec.ExportTo.Contains("*")
-        || vs.Spec.ExportTo.Contains(_gatewayNamespace)
-        || (vs.Spec.ExportTo.Contains(".") && vs.Metadata.Namespace == _gatewayNamespace);
+    private bool IsExportedToGateway(VirtualService vs) => ExportTo.IsVisible(vs.Metadata.Namespace, vs.Spec.ExportTo, _gatewayNamespace);
 
     private static bool References(VirtualService vs, string gatewayKey)
     {
         var ns = vs.Metadata.Namespace;
-        return vs.Spec.Gateways.Any(g => GatewayNames.Resolve(g, ns) == gatewayKey)
-               || vs.Spec.Http.Any(r => r.Match.Any(m => m.Gateways.Any(g => GatewayNames.Resolve(g, ns) == gatewayKey)));
-    }
-
-    /// <summary>Splits <c>ns/host</c>; a bare host or <c>*/host</c> is any namespace, <c>./host</c> the Gateway's own.</summary>
-    public static (string Namespace, string Host) SplitServerHost(string serverHost, string gatewayNamespace)
-    {
-        var slash = serverHost.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
-        {
-            return ("*", serverHost.ToLowerInvariant());
-        }
-
-        var ns = serverHost[..slash];
-        return (ns == "." ? gatewayNamespace : ns, serverHost[(slash + 1)..].ToLowerInvariant());
+        return vs.Spec.Gateways.Any(g => GatewayReferences.Key(g, ns) == gatewayKey)
+               || vs.Spec.Http.Any(r => r.Match.Any(m => m.Gateways.Any(g => GatewayReferences.Key(g, ns) == gatewayKey)));
     }
 }

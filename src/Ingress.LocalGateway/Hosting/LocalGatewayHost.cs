@@ -77,7 +77,7 @@ public sealed partial class LocalGatewayHost : IAsyncDisposable, IReloadTarget<S
             new FaultStage(),
             new CorsStage(),
             new LocalActionStage(),
-            new ForwardingStage(forwarder, new RequestMirror(loggerFactory.CreateLogger<RequestMirror>())),
+            new ForwardingStage(forwarder, new RequestMirror(loggerFactory.CreateLogger<RequestMirror>()), loggerFactory.CreateLogger<ForwardingStage>()),
         ]);
         var pipeline = new RequestPipeline(Snapshots, stages, observers, loggerFactory.CreateLogger<RequestPipeline>(), Metrics,
             countBytes: _accessLog is not null || _tracer is not null);

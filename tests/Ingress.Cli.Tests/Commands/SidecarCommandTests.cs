@@ -98,7 +98,7 @@ public sealed class SidecarCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Sidecar_refuses_a_config_with_errors_and_exits_1_naming_the_file_and_line()
+    public async Task Sidecar_refuses_a_config_with_errors_and_exits_79_naming_the_file_and_line()
     {
         var file = Write("bad.yaml", "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: default}\nspec:\n  mtls: 3\n");
         var error = new StringWriter();
@@ -107,13 +107,13 @@ public sealed class SidecarCommandTests : IDisposable
         var code = await root.Parse(["sidecar", "-f", file, "--workload", "httpserver/httpserver", "--listen", $"127.0.0.1:{FreePort()}",
             "--forward", "http://127.0.0.1:5080", "--mesh-ca", Path.Combine(_dir, "mesh-ca")]).InvokeAsync(new InvocationConfiguration());
 
-        Assert.Equal(1, code);
+        Assert.Equal(79, code);
         Assert.Contains($"{file}:5", error.ToString());
         Assert.Contains("error: the configuration has errors; fix them and start again", error.ToString());
     }
 
     [Fact]
-    public async Task Sidecar_rejects_malformed_options_with_exit_2_naming_each()
+    public async Task Sidecar_rejects_malformed_options_with_exit_64_naming_each()
     {
         var file = Write("mesh.yaml", StrictAndOnlyTheGateway);
         var error = new StringWriter { NewLine = "\n" };
@@ -122,7 +122,7 @@ public sealed class SidecarCommandTests : IDisposable
         var code = await root.Parse(["sidecar", "-f", file, "--workload", "httpserver", "--label", "app", "--listen", "nowhere",
             "--forward", "http://10.0.0.5:8080", "--outbound", "127.0.0.1:1", "--cert-lifetime", "1s"]).InvokeAsync(new InvocationConfiguration());
 
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Equal(
             "error: --workload 'httpserver': expected <namespace>/<serviceaccount>, e.g. httpserver/httpserver\n" +
             "error: --label 'app': expected <key>=<value>, e.g. app=httpserver\n" +

@@ -46,11 +46,12 @@ public sealed class PrintedCommandsTests(LocalSystemFixture system)
 /// <summary>A fact skipped, with the reason, where curl is not installed.</summary>
 internal sealed class CurlFactAttribute : FactAttribute
 {
-    public CurlFactAttribute()
+    public CurlFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "",
+        [System.Runtime.CompilerServices.CallerFilePath] string file = "")
     {
         if (Executables.FindOnPath("curl") is null)
         {
-            Skip = "curl is not installed: the printed command cannot be run here";
+            DeployKit.Skipping.Skip(this, "curl is not installed: the printed command cannot be run here", file, test);
         }
     }
 }

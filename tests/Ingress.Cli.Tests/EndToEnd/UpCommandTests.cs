@@ -46,7 +46,17 @@ public sealed partial class UpCommandTests
 
             Signal(up.Id, "INT");
             using var stop = new CancellationTokenSource(StopDeadline);
-            await up.WaitForExitAsync(stop.Token);
+            try
+            {
+                await up.WaitForExitAsync(stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                var running = parts.Where(IsRunning).ToList();
+                throw new Xunit.Sdk.XunitException(
+                    $"`ingress up` had not exited {StopDeadline.TotalSeconds} s after Ctrl+C (exited: {up.HasExited}; parts still " +
+                    $"running: {(running.Count == 0 ? "none" : string.Join(", ", running))}):\n{output}");
+            }
 
             Assert.Equal(0, up.ExitCode);
             Assert.Contains("up: stopped.", output.Lines);
@@ -71,13 +81,11 @@ public sealed partial class UpCommandTests
 
     private static Process StartUp(string stateDirectory)
     {
-        var start = new ProcessStartInfo(Executables.DotnetHost())
-        {
-            WorkingDirectory = RepositoryPaths.RepositoryRoot,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        // Ctrl+C must reach `up` as it does in a terminal, even when this test run was started in the background.
+        var start = Commands.IngressProcess.WithDefaultSignals([Executables.DotnetHost()]);
+        start.WorkingDirectory = RepositoryPaths.RepositoryRoot;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
         foreach (var argument in new[]
                  {
                      typeof(CliApp).Assembly.Location, "up", "--state-dir", stateDirectory,

@@ -26,7 +26,8 @@ public sealed class GatewayCommandTests : IDisposable
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private const string DirectResponseYaml = """
+    /// <summary>A Gateway <c>web</c> serving every host over HTTP on port 80.</summary>
+    internal const string HttpGatewayYaml = """
         apiVersion: networking.istio.io/v1
         kind: Gateway
         metadata: {name: web}
@@ -35,6 +36,10 @@ public sealed class GatewayCommandTests : IDisposable
           servers:
           - port: {number: 80, name: http, protocol: HTTP}
             hosts: ["*"]
+
+        """;
+
+    internal const string DirectResponseYaml = HttpGatewayYaml + """
         ---
         apiVersion: networking.istio.io/v1
         kind: VirtualService
@@ -83,7 +88,7 @@ public sealed class GatewayCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Gateway_refuses_a_config_with_errors_and_exits_1_naming_the_file_and_line()
+    public async Task Gateway_refuses_a_config_with_errors_and_exits_79_naming_the_file_and_line()
     {
         var file = Write("bad.yaml", "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: web}\nspec:\n  servers: 3\n");
         var error = new StringWriter();
@@ -91,13 +96,13 @@ public sealed class GatewayCommandTests : IDisposable
 
         var code = await root.Parse(["gateway", "-f", file, "--admin", $"127.0.0.1:{FreePort()}"]).InvokeAsync(new InvocationConfiguration());
 
-        Assert.Equal(1, code);
+        Assert.Equal(79, code);
         Assert.Contains($"{file}:5", error.ToString());
         Assert.Contains("error: the configuration has errors; fix them and start again", error.ToString());
     }
 
     [Fact]
-    public async Task Gateway_rejects_a_malformed_endpoint_with_exit_2()
+    public async Task Gateway_rejects_a_malformed_endpoint_with_exit_64()
     {
         var file = Write("web.yaml", DirectResponseYaml);
         var error = new StringWriter();
@@ -105,7 +110,7 @@ public sealed class GatewayCommandTests : IDisposable
 
         var code = await root.Parse(["gateway", "-f", file, "--endpoint", "no-port=http://127.0.0.1:1"]).InvokeAsync(new InvocationConfiguration());
 
-        Assert.Equal(2, code);
+        Assert.Equal(64, code);
         Assert.Contains("error: --endpoint endpoint 'no-port=http://127.0.0.1:1': 'no-port' must be <service host>:<port> with a port in 1-65535", error.ToString());
     }
 
@@ -197,7 +202,8 @@ public sealed class GatewayCommandTests : IDisposable
             "listener 80 HTTP on 127.0.0.1:8080\n" +
             "  route config http.80\n" +
             "    host *\n" +
-            "      1. exact:/hi => directResponse 200 (8 bytes)  (default/web spec.http[0].match[0])\n",
+            "      1. exact:/hi => directResponse 200 (8 bytes)  (default/web spec.http[0].match[0])\n" +
+            "paths normalized BASE\n",
             output.ToString());
     }
 
@@ -241,7 +247,7 @@ public sealed class GatewayCommandTests : IDisposable
         var code = await root.Parse(["gateway", "-f", file, "--listen", $"80=127.0.0.1:{FreePort()}", "--admin", $"127.0.0.1:{FreePort()}"])
             .InvokeAsync(new InvocationConfiguration());
 
-        Assert.Equal(1, code);
+        Assert.Equal(79, code);
         Assert.Equal(
             $"Error [ING0201] (VirtualService default/web {file}:{line}) spec.tcp: TCP routes (spec.tcp) is not supported by the " +
             "local gateway: remove it, or start with --allow-unsupported to serve the rest without it; see docs/gateway.md\n" +
@@ -281,10 +287,10 @@ public sealed class GatewayCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData(new string[0], 1)]
+    [InlineData(new string[0], 79)]
     [InlineData(new[] { "--allow-unsupported" }, 0)]
     [InlineData(new[] { "--allow-unsupported", "tcp" }, 0)]
-    [InlineData(new[] { "--allow-unsupported", "retries,fault" }, 1)]
+    [InlineData(new[] { "--allow-unsupported", "retries,fault" }, 79)]
     public async Task Routes_refuses_unsupported_fields_unless_allowed(string[] allow, int expectedCode)
     {
         var file = Write("tcp.yaml", TcpRouteYaml);

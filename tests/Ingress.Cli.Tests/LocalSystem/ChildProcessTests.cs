@@ -34,6 +34,48 @@ public sealed class ChildProcessTests
         }
     }
 
+    /// <summary>
+    /// Issue 14, the flaky `ingress up` stop: waiting for the end of a part's output after killing it never ended while
+    /// any process outside the part's group still held the output pipe, so `up` did not exit.
+    /// </summary>
+    [Fact]
+    public async Task Stopping_a_part_does_not_wait_for_output_a_process_outside_its_group_holds_open()
+    {
+        using var state = new TempDirectory();
+        var pidFile = Path.Combine(state.Path, "escaped.pid");
+        // The grandchild starts a session of its own (so the group kill cannot reach it) and keeps the part's stdout.
+        var part = ChildProcess.Start(new ChildProcessSpec
+        {
+            Name = "daemonizing",
+            FileName = "/bin/sh",
+            Arguments = ["-c", $"trap '' TERM; setsid sleep 120 & echo $! > {pidFile}; echo started; wait"],
+            WorkingDirectory = state.Path,
+            LogPath = Path.Combine(state.Path, "daemonizing.log"),
+        });
+        int? escaped = null;
+        try
+        {
+            await using (part)
+            {
+                escaped = await PollAsync(() => File.Exists(pidFile) && File.ReadAllText(pidFile).Trim().Length > 0
+                    ? int.Parse(File.ReadAllText(pidFile).Trim(), System.Globalization.CultureInfo.InvariantCulture)
+                    : (int?)null);
+
+                var stop = part.StopAsync(TimeSpan.FromMilliseconds(500));
+
+                Assert.Same(stop, await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(30))));
+                Assert.True(part.HasExited);
+            }
+        }
+        finally
+        {
+            if (escaped is { } pid)
+            {
+                _ = NativeMethods.Kill(pid, NativeMethods.SIGKILL);
+            }
+        }
+    }
+
     [Fact]
     public async Task A_part_that_exits_at_once_is_reported_with_its_last_output()
     {

@@ -68,11 +68,12 @@ internal sealed class KubectlTheoryAttribute : TheoryAttribute
         .Select(dir => Path.Combine(dir, "kubectl"))
         .FirstOrDefault(File.Exists);
 
-    public KubectlTheoryAttribute()
+    public KubectlTheoryAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "",
+        [System.Runtime.CompilerServices.CallerFilePath] string file = "")
     {
         if (Kubectl is null)
         {
-            Skip = "kubectl is not on PATH: install kubectl (v1.14 or later, with kustomize built in) to analyze the deploy kit";
+            Schema.Skipping.Skip(this, "kubectl is not on PATH: install kubectl (v1.14 or later, with kustomize built in) to analyze the deploy kit", file, test);
         }
     }
 }

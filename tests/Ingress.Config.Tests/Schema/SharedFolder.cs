@@ -36,11 +36,11 @@ public static class SharedFolder
 /// <summary>A fact that needs <c>../shared</c>; skipped with a clear message where it is absent.</summary>
 public sealed class SchemaFactAttribute : FactAttribute
 {
-    public SchemaFactAttribute()
+    public SchemaFactAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "", [System.Runtime.CompilerServices.CallerFilePath] string file = "")
     {
         if (SharedFolder.Path is null)
         {
-            Skip = SharedFolder.SkipReason;
+            Skipping.Skip(this, SharedFolder.SkipReason, file, test);
         }
     }
 }
@@ -48,11 +48,24 @@ public sealed class SchemaFactAttribute : FactAttribute
 /// <summary>A theory that needs <c>../shared</c>; skipped with a clear message where it is absent.</summary>
 public sealed class SchemaTheoryAttribute : TheoryAttribute
 {
-    public SchemaTheoryAttribute()
+    public SchemaTheoryAttribute([System.Runtime.CompilerServices.CallerMemberName] string test = "", [System.Runtime.CompilerServices.CallerFilePath] string file = "")
     {
         if (SharedFolder.Path is null)
         {
-            Skip = SharedFolder.SkipReason;
+            Skipping.Skip(this, SharedFolder.SkipReason, file, test);
         }
+    }
+}
+
+/// <summary>
+/// Skips a test with its reason in the name the runner prints ("Skipped Class.Test (skipped: reason)"): dotnet test
+/// lists skipped tests at its default verbosity, but shows a skip reason only at "detailed".
+/// </summary>
+internal static class Skipping
+{
+    public static void Skip(FactAttribute test, string reason, string file, string name)
+    {
+        test.Skip = reason;
+        test.DisplayName = $"{System.IO.Path.GetFileNameWithoutExtension(file)}.{name} (skipped: {reason})";
     }
 }

@@ -116,14 +116,11 @@ public sealed class ActionTests : IAsyncLifetime
     [Theory]
     [InlineData("{uri: /new}", "b", "/old?q=1", "http://b/new?q=1", 301)]
     [InlineData("{authority: other.example.com, redirectCode: 302}", "b", "/p", "http://other.example.com/p", 302)]
-    [InlineData("{port: 85}", "b:80", "/foo", "http://b:85/foo", 301)]
-    [InlineData("{port: 80}", "b:9", "/foo", "http://b/foo", 301)]
-    [InlineData("{scheme: https, derivePort: FROM_REQUEST_PORT}", "h", "/foo", "https://h:80/foo", 308)]
-    [InlineData("{scheme: https}", "b:80", "/foo", "https://b:80/foo", 301)]
+    [InlineData("{uri: \"/n?x=1\", redirectCode: 308}", "b:8080", "/p?q=1", "http://b:8080/n?x=1", 308)]
     public async Task Redirect_builds_the_location_as_envoy_and_keeps_the_query(string redirect, string host, string path, string location, int code)
     {
-        var withCode = code == 308 ? redirect.TrimEnd('}') + ", redirectCode: 308}" : redirect;
-        await using var gw = await Start("  - redirect: " + withCode + "\n");
+        // The host and port of the Location, case by case, are in RedirectPortTests.
+        await using var gw = await Start("  - redirect: " + redirect + "\n");
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://x" + path);
         request.Headers.Host = host;

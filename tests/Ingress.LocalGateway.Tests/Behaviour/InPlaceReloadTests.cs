@@ -167,6 +167,45 @@ public sealed class InPlaceReloadTests
         }
     }
 
+    /// <summary>
+    /// Issue 13, limits on input: a YAML bomb written into the watched folder is refused at once with its code and
+    /// file:line, the running config keeps serving, and the next good write is applied (the reload is not wedged on a
+    /// core expanding aliases, and the process does not die of a stack overflow).
+    /// </summary>
+    [Theory]
+    [InlineData("billion-laughs", "ING0010")]
+    [InlineData("15000-brackets", "ING0009")]
+    public async Task A_yaml_bomb_written_into_the_watched_folder_is_refused_and_a_later_good_write_applies(string bomb, string code)
+    {
+        var dir = Directory.CreateTempSubdirectory("gw-bomb").FullName;
+        var logs = new CollectingLoggerProvider();
+        try
+        {
+            var file = Path.Combine(dir, "config.yaml");
+            await File.WriteAllTextAsync(file, Yaml("before"));
+            await using var host = await StartAsync(dir, logs);
+            var url = $"http://{host.ListenerAddresses[80]}/";
+            using var client = new HttpClient();
+
+            await File.WriteAllTextAsync(file, bomb == "billion-laughs"
+                ? await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root, "tests", "fixtures", "limits", "billion-laughs.yaml"))
+                : new string('[', 15_000));
+            await Until(() => Task.FromResult(logs.Count($"{file}:") > 0));
+
+            var refusal = Assert.Single(logs.Entries, e => e.Message.Contains($"{file}:", StringComparison.Ordinal));
+            Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Error, refusal.Level);
+            Assert.StartsWith($"Config refused: {file}:{(bomb == "billion-laughs" ? "11:12" : "1:257")}: Error [{code}] ", refusal.Message, StringComparison.Ordinal);
+            Assert.Equal("before", await client.GetStringAsync(url));
+
+            await File.WriteAllTextAsync(file, Yaml("after"));
+            await Until(async () => await client.GetStringAsync(url) == "after");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     private static async Task<LocalGatewayHost> StartAsync(string dir, CollectingLoggerProvider logs, bool watch = true)
     {
         var options = new GatewayOptions

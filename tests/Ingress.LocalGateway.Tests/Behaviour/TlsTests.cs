@@ -86,6 +86,57 @@ public sealed class TlsTests
     }
 
     [Fact]
+    public async Task A_host_declared_again_with_tls_on_the_port_drops_the_later_server_with_the_analyzers_ing2007()
+    {
+        var older = TestCertificates.SelfSigned("CN=older");
+        var newer = TestCertificates.SelfSigned("CN=newer");
+        var yaml = """
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: first, namespace: istio-system, creationTimestamp: "2026-01-01T00:00:00Z"}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 443, name: https, protocol: HTTPS}
+                hosts: [a.example.com]
+                tls: {mode: SIMPLE, credentialName: cert-a}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: Gateway
+            metadata: {name: second, namespace: istio-system, creationTimestamp: "2026-02-01T00:00:00Z"}
+            spec:
+              selector: {istio: ingressgateway}
+              servers:
+              - port: {number: 443, name: https, protocol: HTTPS}
+                hosts: [a.example.com, b.example.com]
+                tls: {mode: SIMPLE, credentialName: cert-b}
+            ---
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: ab, namespace: istio-system}
+            spec:
+              hosts: [a.example.com, b.example.com]
+              gateways: [first, second]
+              http: [{directResponse: {status: 200, body: {string: served}}}]
+            ---
+
+            """ + Secret("cert-a", older) + Secret("cert-b", newer);
+        await using var gw = await GatewayHarness.StartAsync(yaml);
+
+        // Istio's mergeGateways keeps the older Gateway's server and drops the newer one whole, b.example.com included.
+        Assert.Equal(older.Certificate.GetCertHashString(), await PresentedCertificateHash(gw, "a.example.com"));
+        Assert.Equal("served", await gw.Client(443).GetStringAsync("https://a.example.com/"));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => gw.Client(443).GetAsync("https://b.example.com/"));
+        Assert.True(error.InnerException is IOException or AuthenticationException, error.ToString());
+        var finding = Assert.Single(gw.Host.Snapshots.Current.Diagnostics, d => d.Code == "ING2007");
+        Assert.Equal(Ingress.Config.Diagnostics.Severity.Warning, finding.Severity);
+        Assert.Equal("Gateway istio-system/second", finding.Resource);
+        Assert.Equal("spec.servers[0].hosts", finding.FieldPath);
+        Assert.StartsWith("Host a.example.com is already declared with TLS settings on port 443 by Gateway istio-system/first spec.servers[0]",
+            finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cert_and_key_are_preferred_over_tls_crt_and_tls_key()
     {
         var preferred = TestCertificates.SelfSigned("CN=preferred");

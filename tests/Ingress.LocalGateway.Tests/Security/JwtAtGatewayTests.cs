@@ -92,6 +92,30 @@ public sealed class JwtAtGatewayTests : IAsyncLifetime
         Assert.Equal("Jwt not yet valid", await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// Envoy's jwt_authn allows 60 s of clock skew on exp and nbf when clock_skew_seconds is unset (config.proto:
+    /// "If not specified, default is 60 seconds"; source/common/jwt/jwt.h kClockSkewInSecond = 60), and Istio's
+    /// RequestAuthentication has no field to set it. jwt.cc verifyTimeConstraint: not yet valid when now + skew &lt; nbf,
+    /// expired when now &gt; exp + skew. The cases are 30 s inside that window, and 30 s beyond it.
+    /// </summary>
+    [Theory]
+    [InlineData("exp", -30, 200, "hello.")]
+    [InlineData("exp", 30, 200, "hello.")]
+    [InlineData("nbf", 30, 200, "hello.")]
+    [InlineData("exp", -90, 401, "Jwt is expired")]
+    [InlineData("nbf", 90, 401, "Jwt not yet valid")]
+    public async Task Exp_and_nbf_are_checked_with_envoys_60_second_clock_skew(string claim, int secondsFromNow, int status, string body)
+    {
+        await using var gateway = await StartAsync();
+        var at = DateTimeOffset.UtcNow.AddSeconds(secondsFromNow).ToUnixTimeSeconds();
+
+        // The other claim keeps the issuer's default (exp an hour ahead, no nbf).
+        var response = await GetAsync(gateway, _issuer.Token(new Dictionary<string, long> { [claim] = at }));
+
+        Assert.Equal((HttpStatusCode)status, response.StatusCode);
+        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Token_of_an_unknown_issuer_is_refused_with_401_Jwt_issuer_is_not_configured()
     {

@@ -220,7 +220,8 @@ public sealed class GatewayToSidecarTests
                 - source: {principals: [cluster.local/ns/frontend/sa/web]}
 
             """);
-        await using var caller = await SidecarHarness.StartAsync("", callee.MeshCaDirectory, o => o with
+        // The caller's namespace has Istio's default, written out (a proxy given no resource at all does not start).
+        await using var caller = await SidecarHarness.StartAsync(MeshYaml.PeerAuthentication("default", "frontend", "PERMISSIVE"), callee.MeshCaDirectory, o => o with
         {
             Namespace = "frontend",
             ServiceAccount = "web",

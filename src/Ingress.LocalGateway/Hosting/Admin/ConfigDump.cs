@@ -14,7 +14,13 @@ namespace Ingress.LocalGateway.Hosting.Admin;
 /// </summary>
 public static class ConfigDump
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Escapes only what JSON requires (not quotes as \u0022 nor non-ASCII): the dump is read by people and parsers,
+    // never embedded in HTML.
+    private static readonly JsonSerializerOptions Indented = new()
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>The dump as a JSON tree (built node by node: no reflection, so it works in the native build).</summary>
     public static JsonObject Build(GatewaySnapshot snapshot) => new()
@@ -166,9 +172,9 @@ public static class ConfigDump
                     text.Append(" authority=").Append(redirect.Authority);
                 }
 
-                if (redirect.ReplacesPort)
+                if (redirect.Port != 0)
                 {
-                    text.Append(" port=").Append(redirect.Port == 0 ? "default" : redirect.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    text.Append(" port=").Append(redirect.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 }
 
                 if (redirect.Path is not null)

@@ -15,17 +15,23 @@ namespace Ingress.LocalGateway.Hosting.Reload;
 public sealed class FileConfigSource : IConfigSource
 {
     private static readonly string[] Extensions = [".yaml", ".yml", ".json"];
+    private readonly IReadOnlyList<ConfigInput> _inputs;
     private readonly IReadOnlyList<string> _paths;
-    private readonly LoadOptions _options;
     private readonly string? _stdin;
 
     public FileConfigSource(IReadOnlyList<string> paths, string defaultNamespace, TextReader? stdin = null)
+        : this(paths.Select(p => new ConfigInput(p, defaultNamespace)).ToList(), stdin)
     {
-        _paths = paths;
-        _options = new LoadOptions { DefaultNamespace = defaultNamespace };
-        if (paths.Contains("-"))
+    }
+
+    /// <summary>Each input with the namespace of its documents that name none (<c>-n</c> per file).</summary>
+    public FileConfigSource(IReadOnlyList<ConfigInput> inputs, TextReader? stdin = null)
+    {
+        _inputs = inputs;
+        _paths = inputs.Select(i => i.Path).ToList();
+        if (_paths.Contains("-"))
         {
-            _stdin = (stdin ?? Console.In).ReadToEnd();
+            _stdin = InputLimits.ReadOnce(stdin ?? Console.In);
         }
     }
 
@@ -36,7 +42,7 @@ public sealed class FileConfigSource : IConfigSource
     public ConfigLoadResult Load()
     {
         var fingerprint = Fingerprint();
-        var result = ConfigLoader.LoadPaths(_paths, _options, _stdin is null ? null : new StringReader(_stdin));
+        var result = ConfigLoader.Load(_inputs, _stdin is null ? null : new StringReader(_stdin));
         // What Istio's webhook would reject refuses the config; the validator runs only on what could be read.
         IReadOnlyList<Diagnostic> findings = result.HasUnreadableInput
             ? result.Diagnostics

@@ -6,7 +6,7 @@ namespace Ingress.LocalGateway.Hosting.Reload;
 /// </summary>
 public static class ReloadCodes
 {
-    /// <summary>The files hold no resource at all while listeners are serving (a half-written or emptied file).</summary>
+    /// <summary>The files hold no resource at all: at start (nothing to serve), or on reload while listeners are serving (a half-written or emptied file).</summary>
     public const string EmptyConfig = "ING0260";
 
     /// <summary>The new config would close every listener while some are serving.</summary>

@@ -6,8 +6,8 @@ namespace Ingress.LocalGateway.Hosting.Reload;
 /// <summary>
 /// The config a proxy serves (the gateway's snapshot, a workload proxy's state), loaded from its source, compiled, and
 /// reloaded when the files change, with the same refusals for every proxy: a config the loader, the validator or the
-/// compiler finds errors in, a config that holds no resource while a non-empty one is serving (a file rewritten in
-/// place reads empty for a moment), a config that changed while it was read, and whatever the proxy's own guard
+/// compiler finds errors in, a config that holds no resource (at start: nothing to serve; while a non-empty one is
+/// serving: a file rewritten in place reads empty for a moment), a config that changed while it was read, and whatever the proxy's own guard
 /// refuses. A refused config never replaces the one serving; a later good one still applies.
 /// </summary>
 /// <typeparam name="T">What the proxy compiles a config into.</typeparam>
@@ -78,6 +78,13 @@ public sealed partial class ReloadableConfig<T> : IDisposable where T : class
                     "the config holds no resources (an empty or half-written file?)");
             }
 
+            if (first && loaded.Config.Resources.Count == 0)
+            {
+                // Nothing to serve at all: an empty file or folder, or a pipe from a command that failed. Started, the
+                // proxy would report ready with nothing behind it.
+                return Refused(loaded.Diagnostics, ReloadCodes.EmptyConfig, "the config holds no resources, so there is nothing to serve");
+            }
+
             var version = _version + 1;
             var (compiled, findings) = _target.Compile(loaded, version);
             IReadOnlyList<Diagnostic> all = [.. loaded.Diagnostics, .. findings];
@@ -118,7 +125,8 @@ public sealed partial class ReloadableConfig<T> : IDisposable where T : class
     {
         if (code is not null)
         {
-            var message = $"{reason}; config version {_version} keeps serving. To stop serving, stop the {_proxy}";
+            var message = Current is null ? $"{reason}; the {_proxy} does not start"
+                : $"{reason}; config version {_version} keeps serving. To stop serving, stop the {_proxy}";
             var paths = _source.WatchPaths;
             findings =
             [

@@ -4,6 +4,8 @@ using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Ingress.LocalGateway.Runtime.Forwarding;
@@ -13,7 +15,8 @@ namespace Ingress.LocalGateway.Runtime.Forwarding;
 /// (<c>ForwardingStage.Http1.cs</c>) and YARP's <see cref="IHttpForwarder"/> for the rest: picks the weighted
 /// destination, applies the route's header operations, rewrites and authority, sends the mirrors, then tries the
 /// upstream under the route's retry policy (another endpoint each retry when one exists, per-try and route timeouts,
-/// jittered back-off), and turns upstream failures into Envoy's local replies (503 NC/UH/UF/UC, 504 UT, URX).
+/// jittered back-off), and turns upstream failures into Envoy's local replies (503 NC/UH/UF/UC, 504 UT, URX), each
+/// logged in one line (YARP's own per-attempt log with its stack trace is off, see ProxyLogging in the CLI).
 /// </summary>
 public sealed partial class ForwardingStage : IRequestStage
 {
@@ -28,13 +31,37 @@ public sealed partial class ForwardingStage : IRequestStage
     private readonly IHttpForwarder _forwarder;
     private readonly RequestMirror? _mirror;
     private readonly int _bufferLimit;
+    private readonly ILogger _logger;
 
-    public ForwardingStage(IHttpForwarder forwarder, RequestMirror? mirror = null, int bufferLimit = ReplayableBody.DefaultLimit)
+    public ForwardingStage(IHttpForwarder forwarder, RequestMirror? mirror = null, ILogger<ForwardingStage>? logger = null,
+        int bufferLimit = ReplayableBody.DefaultLimit)
     {
         _forwarder = forwarder;
         _mirror = mirror;
         _bufferLimit = bufferLimit;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
     }
+
+    /// <summary>
+    /// One line per request the upstream failed (after its retries): the response flags, the request, the upstream
+    /// host and cluster, Envoy's response details and the error, never a stack trace.
+    /// </summary>
+    private void LogFailure(GatewayRequest request, ClusterRuntime cluster)
+    {
+        if (!_logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        var error = request.Http.Features.Get<IForwarderErrorFeature>()?.Exception?.Message.ReplaceLineEndings(" ");
+        LogUpstreamFailure(_logger, request.ResponseFlags ?? "-", request.Http.Request.Method, request.Authority, request.Path,
+            request.Endpoint?.AddressText ?? "-", cluster.Name, request.ResponseDetails ?? "-", error ?? "-");
+    }
+
+    [LoggerMessage(EventId = LogEvents.UpstreamFailure, Level = LogLevel.Warning,
+        Message = "Upstream failure {Flags}: {Method} {Authority}{Path} -> {Upstream} ({Cluster}): {Details}: {Error}")]
+    private static partial void LogUpstreamFailure(ILogger logger, string flags, string method, string authority, string path,
+        string upstream, string cluster, string details, string error);
 
     /// <inheritdoc />
     public async ValueTask<bool> InvokeAsync(GatewayRequest request)
@@ -217,6 +244,7 @@ public sealed partial class ForwardingStage : IRequestStage
                         || (error == ForwarderError.RequestTimedOut && perTry?.IsCancellationRequested != true))
                     {
                         await ReportTimeoutAsync(perTry: false).ConfigureAwait(false);
+                        stage.LogFailure(request, cluster);
                         return;
                     }
 
@@ -240,6 +268,7 @@ public sealed partial class ForwardingStage : IRequestStage
                         request.ResponseDetails = perTry?.IsCancellationRequested == true
                             ? "upstream_per_try_timeout"
                             : "upstream_reset_after_response_started{remote_reset}";
+                        stage.LogFailure(request, cluster);
                         return;
                     }
 
@@ -268,6 +297,7 @@ public sealed partial class ForwardingStage : IRequestStage
                     }
 
                     await ReplyAsync(failure).ConfigureAwait(false);
+                    stage.LogFailure(request, cluster);
                     return;
                 }
             }

@@ -57,17 +57,23 @@ public sealed class WeightedDestination
     public string? Authority { get; init; }
 }
 
-/// <summary>Answer with a redirect (Envoy <c>redirect</c>).</summary>
+/// <summary>
+/// Answer with a redirect: Envoy's <c>RedirectAction</c> as Istio fills it, the Location built by
+/// <c>LocalActionStage.Location</c> as Envoy's <c>newUri</c>.
+/// </summary>
 public sealed class RedirectAction : RouteAction
 {
+    /// <summary><c>scheme_redirect</c>, or null to keep the request's scheme.</summary>
     public string? Scheme { get; init; }
+
+    /// <summary><c>host_redirect</c> written verbatim, or null to keep the request's Host (see <see cref="Port"/>).</summary>
     public string? Authority { get; init; }
 
-    /// <summary>The port to write, 0 for none (FROM_PROTOCOL_DEFAULT or not given).</summary>
+    /// <summary>
+    /// <c>port_redirect</c>: the port written after the host (the Host's own port is then dropped), or 0 for none, in
+    /// which case the Host's port stays unless the scheme changes and it is the old scheme's default.
+    /// </summary>
     public int Port { get; init; }
-
-    /// <summary>Whether a port rule was given at all (port, or derivePort): the Host's own port is then dropped.</summary>
-    public bool ReplacesPort { get; init; }
 
     /// <summary>The whole new path (<c>uri</c>), or null.</summary>
     public string? Path { get; init; }

@@ -13,6 +13,8 @@ namespace Ingress.LocalGateway.Runtime.Security.Jwt;
 /// </summary>
 public sealed class JwtAuthenticator
 {
+    // Envoy's default when JwtProvider.clock_skew_seconds is unset (jwt_authn config.proto; jwt.h kClockSkewInSecond),
+    // which Istio never sets: RequestAuthentication has no field for it.
     private const long ClockSkewSeconds = 60;
     private readonly IReadOnlyList<JwtProvider> _providers;
     private readonly Dictionary<JwtProvider, JwksSource> _keys = new(ReferenceEqualityComparer.Instance);
