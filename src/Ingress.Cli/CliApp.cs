@@ -23,6 +23,7 @@ public static class CliApp
             GatewayCommand.Create(output, error, stdin),
             SidecarCommand.Create(output, error, stdin),
             RoutesCommand.Create(output, error, stdin),
+            ExplainCommand.Create(output, error, stdin),
         };
         var parse = root.Parse(args);
         var usage = UsageErrors.Of(parse);

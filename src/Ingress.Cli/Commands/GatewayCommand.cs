@@ -31,7 +31,8 @@ internal static class GatewayCommand
         var meshCa = new Option<string?>("--mesh-ca")
         {
             Description = "the local mesh CA's folder (as given to ingress sidecar): the gateway then reaches ISTIO_MUTUAL and sidecar " +
-                          "endpoints with mutual TLS as spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account",
+                          "endpoints with mutual TLS as spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account " +
+                          "(as <namespace>/sa/<name>-istio with --label gateway.networking.k8s.io/gateway-name=<name>)",
         };
         var command = new Command("gateway", "Serve Gateway, VirtualService, DestinationRule and Secret YAML locally with Istio's ingress gateway behaviour.");
         shared.AddTo(command);

@@ -5,7 +5,9 @@ using Ingress.Cli.CommandLine;
 using Ingress.Config.Loading;
 using Ingress.LocalGateway;
 using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Compile.Security;
 using Ingress.LocalGateway.Hosting.Endpoints;
+using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
 using PathMode = Ingress.LocalGateway.Snapshot.PathNormalization;
 
@@ -41,7 +43,9 @@ internal sealed class GatewayOptionSet
 
     public Option<string[]> Label { get; } = new("--label")
     {
-        Description = "the gateway's labels, <key>=<value>, which Gateway selectors must match; default istio=ingressgateway",
+        Description = "the gateway's labels, <key>=<value>, which Gateway selectors must match; default istio=ingressgateway " +
+                      "(gateway.networking.k8s.io/gateway-name=<name> makes it the pods of that Gateway API Gateway for policies " +
+                      "and mesh identity)",
     };
 
     public Option<string[]> AllowUnsupported { get; } = new("--allow-unsupported")
@@ -136,12 +140,17 @@ internal sealed class GatewayOptionSet
             labels["istio"] = "ingressgateway";
         }
 
+        var ns = parse.GetValue(GatewayNamespace) ?? "istio-system";
         var options = new GatewayOptions
         {
+            // The pods of a Gateway API Gateway carry its name in this label and run as <name>-istio.
+            MeshIdentity = labels.TryGetValue(PolicySelection.GatewayNameLabel, out var gatewayName)
+                ? MeshCa.GatewayApiIdentity(ns, gatewayName)
+                : MeshCa.IngressGatewayIdentity,
             ConfigPaths = inputs.Select(i => i.Path).ToList(),
             ListenOverrides = listen,
             Endpoints = endpoints,
-            Namespace = parse.GetValue(GatewayNamespace) ?? "istio-system",
+            Namespace = ns,
             Labels = labels,
             DefaultNamespace = inputs.Count > 0 ? inputs[0].Namespace : InputOptions.DefaultNamespace,
             AllowUnsupported = Unsupported(parse),

@@ -19,13 +19,21 @@ public static class UpCommand
         var httpsPort = new Option<int>("--https-port") { Description = "The gateway's HTTPS port on 127.0.0.1", DefaultValueFactory = _ => 8443 };
         var httpPort = new Option<int>("--http-port") { Description = "The gateway's HTTP port on 127.0.0.1 (redirects to HTTPS)", DefaultValueFactory = _ => 8080 };
         var dashboardPort = new Option<int>("--dashboard-port") { Description = "The trace viewer's port on 127.0.0.1", DefaultValueFactory = _ => 18888 };
+        var api = new Option<string>("--api")
+        {
+            Description = "The API the edge is written in: istio (Gateway and VirtualService, deploy/overlays/local) or gateway-api " +
+                          "(Kubernetes Gateway API Gateway and HTTPRoutes, deploy/overlays/gateway-api/local)",
+            DefaultValueFactory = _ => LocalEdge.Istio.Name,
+        };
+        api.AcceptOnlyFromAmong([.. LocalEdge.All.Select(e => e.Name)]);
 
         var command = new Command(
             "up",
             "Start the local system: a local CA and the gateway certificate, the service and the chain service0 -> service1 -> " +
-            "service2, the local gateway serving deploy/overlays/local, and the trace viewer. Ctrl+C stops everything.")
+            "service2, the local gateway serving deploy/overlays/local (or deploy/overlays/gateway-api/local with --api gateway-api), " +
+            "and the trace viewer. Ctrl+C stops everything.")
         {
-            stateDir, noDashboard, httpsPort, httpPort, dashboardPort,
+            stateDir, noDashboard, httpsPort, httpPort, dashboardPort, api,
         };
 
         // A synchronous action on purpose: System.CommandLine's own Ctrl+C handling for async actions ends the process
@@ -35,11 +43,12 @@ public static class UpCommand
             !parse.GetValue(noDashboard),
             parse.GetValue(httpsPort),
             parse.GetValue(httpPort),
-            parse.GetValue(dashboardPort)));
+            parse.GetValue(dashboardPort),
+            LocalEdge.Named(parse.GetValue(api) ?? LocalEdge.Istio.Name)));
         return command;
     }
 
-    private static int Run(string? stateDir, bool dashboard, int httpsPort, int httpPort, int dashboardPort)
+    private static int Run(string? stateDir, bool dashboard, int httpsPort, int httpPort, int dashboardPort, LocalEdge edge)
     {
         // Inside a clone its overlay and service build are used; elsewhere what was installed with the tool.
         var root = StateDirectory.FindRepositoryRoot(Environment.CurrentDirectory)
@@ -53,6 +62,7 @@ public static class UpCommand
             HttpsPort = httpsPort,
             HttpPort = httpPort,
             DashboardPort = dashboardPort,
+            Edge = edge,
         };
 
         using var stop = new CancellationTokenSource();

@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Ingress.Cli.LocalSystem;
 
-/// <summary>The <c>local</c> overlay's manifests as one YAML stream, and where they came from.</summary>
+/// <summary>A local overlay's manifests as one YAML stream, and where they came from.</summary>
 public sealed record RenderedOverlay
 {
     /// <summary>The multi-document YAML.</summary>
@@ -13,24 +13,25 @@ public sealed record RenderedOverlay
 }
 
 /// <summary>
-/// Renders <c>deploy/overlays/local</c>: in a clone, with <c>kubectl kustomize</c> when kubectl is installed (so edits to
-/// the overlay take effect), else from the committed copy <c>deploy/rendered/local.yaml</c>, which a test keeps equal to
-/// kubectl's output, so a machine with nothing but the .NET SDK serves exactly the same manifests; outside a clone (a
-/// release archive, the .NET tool), from that copy as it was built into the tool.
+/// Renders the local overlay of an edge (<c>deploy/overlays/local</c>, or <c>deploy/overlays/gateway-api/local</c>): in
+/// a clone, with <c>kubectl kustomize</c> when kubectl is installed (so edits to the overlay take effect), else from
+/// the committed copy under <c>deploy/rendered</c>, which a test keeps equal to kubectl's output, so a machine with
+/// nothing but the .NET SDK serves exactly the same manifests; outside a clone (a release archive, the .NET tool), from
+/// that copy as it was built into the tool.
 /// </summary>
 public static class LocalOverlay
 {
-    /// <summary>The overlay, relative to the clone's root.</summary>
-    public const string OverlayPath = "deploy/overlays/local";
+    /// <summary>The Istio overlay, relative to the clone's root.</summary>
+    public static string OverlayPath => LocalEdge.Istio.OverlayPath;
 
-    /// <summary>The committed rendering, relative to the clone's root.</summary>
-    public const string PreRenderedPath = "deploy/rendered/local.yaml";
+    /// <summary>The committed rendering of the Istio overlay, relative to the clone's root.</summary>
+    public static string PreRenderedPath => LocalEdge.Istio.PreRenderedPath;
 
-    /// <summary>The first lines of the committed rendering (kubectl's output follows them unchanged).</summary>
-    public const string PreRenderedHeader =
-        "# GENERATED from deploy/overlays/local by `kubectl kustomize`: do not edit. `ingress up` reads this copy only\n" +
-        "# when kubectl is not installed. Refresh it after changing the kit:\n" +
-        "#   INGRESS_UPDATE_RENDERED=1 dotnet test tests/Ingress.Cli.Tests --filter Pre_rendered_local_overlay\n";
+    /// <summary>The first lines of the Istio overlay's committed rendering (kubectl's output follows them unchanged).</summary>
+    public static string PreRenderedHeader => LocalEdge.Istio.PreRenderedHeader;
+
+    /// <summary>The name of the Istio overlay's committed rendering inside the tool (an embedded resource, see Ingress.Cli.csproj).</summary>
+    public static string EmbeddedName => LocalEdge.Istio.EmbeddedName;
 
     /// <summary>
     /// Fields of the overlay the local gateway does not implement yet, which <c>ingress up</c> lets it leave out
@@ -39,53 +40,53 @@ public static class LocalOverlay
     /// </summary>
     public static IReadOnlyList<string> UnsupportedFieldsLeftOut { get; } = [];
 
-    /// <summary>The name of the committed rendering inside the tool (an embedded resource, see Ingress.Cli.csproj).</summary>
-    public const string EmbeddedName = "local-overlay.yaml";
-
     /// <summary>
-    /// Renders the overlay of the clone at <paramref name="repositoryRoot"/> with kubectl when <paramref name="kubectl"/>
-    /// is given, else reads the clone's committed copy; with no clone, reads the copy built into the tool.
+    /// Renders the edge's overlay of the clone at <paramref name="repositoryRoot"/> with kubectl when
+    /// <paramref name="kubectl"/> is given, else reads the clone's committed copy; with no clone, reads the copy built
+    /// into the tool.
     /// </summary>
-    public static RenderedOverlay Render(string? repositoryRoot, string? kubectl)
+    public static RenderedOverlay Render(string? repositoryRoot, string? kubectl, LocalEdge? edge = null)
     {
+        edge ??= LocalEdge.Istio;
         if (repositoryRoot is null)
         {
-            return Embedded();
+            return Embedded(edge);
         }
 
         if (kubectl is not null)
         {
             return new RenderedOverlay
             {
-                Yaml = Kustomize(kubectl, Path.Combine(repositoryRoot, OverlayPath)),
-                Source = $"kubectl kustomize {OverlayPath}",
+                Yaml = Kustomize(kubectl, Path.Combine(repositoryRoot, edge.OverlayPath)),
+                Source = $"kubectl kustomize {edge.OverlayPath}",
             };
         }
 
-        var copy = Path.Combine(repositoryRoot, PreRenderedPath);
+        var copy = Path.Combine(repositoryRoot, edge.PreRenderedPath);
         if (!File.Exists(copy))
         {
             throw new LocalSystemException(
-                $"{PreRenderedPath} is missing and kubectl is not installed: install kubectl (1.27 or later) or restore the file from git.");
+                $"{edge.PreRenderedPath} is missing and kubectl is not installed: install kubectl (1.27 or later) or restore the file from git.");
         }
 
         return new RenderedOverlay
         {
             Yaml = File.ReadAllText(copy),
-            Source = $"{PreRenderedPath} (kubectl not found; the committed rendering of {OverlayPath})",
+            Source = $"{edge.PreRenderedPath} (kubectl not found; the committed rendering of {edge.OverlayPath})",
         };
     }
 
-    /// <summary>The committed rendering as it was when this tool was built.</summary>
-    public static RenderedOverlay Embedded()
+    /// <summary>The committed rendering of the edge's overlay as it was when this tool was built.</summary>
+    public static RenderedOverlay Embedded(LocalEdge? edge = null)
     {
-        using var stream = typeof(LocalOverlay).Assembly.GetManifestResourceStream(EmbeddedName)
-                           ?? throw new LocalSystemException($"this ingress was built without {PreRenderedPath} (resource {EmbeddedName})");
+        edge ??= LocalEdge.Istio;
+        using var stream = typeof(LocalOverlay).Assembly.GetManifestResourceStream(edge.EmbeddedName)
+                           ?? throw new LocalSystemException($"this ingress was built without {edge.PreRenderedPath} (resource {edge.EmbeddedName})");
         using var reader = new StreamReader(stream);
         return new RenderedOverlay
         {
             Yaml = reader.ReadToEnd(),
-            Source = $"{PreRenderedPath} as built into ingress (no clone here; the rendering of {OverlayPath})",
+            Source = $"{edge.PreRenderedPath} as built into ingress (no clone here; the rendering of {edge.OverlayPath})",
         };
     }
 

@@ -31,8 +31,10 @@ public static class LocalSidecars
     public static string MeshCaDirectory(string stateDirectory) => Path.Combine(stateDirectory, "mesh-ca");
 
     /// <summary>Finds the Deployment of each instance in the overlay (by the pod labels <c>app</c> and <c>version</c>).</summary>
-    public static IReadOnlyDictionary<string, LocalWorkload> Resolve(ConfigSet config, IReadOnlyList<ServiceInstance> services)
+    public static IReadOnlyDictionary<string, LocalWorkload> Resolve(ConfigSet config, IReadOnlyList<ServiceInstance> services,
+        LocalEdge? edge = null)
     {
+        edge ??= LocalEdge.Istio;
         var workloads = new Dictionary<string, LocalWorkload>(StringComparer.Ordinal);
         foreach (var instance in services)
         {
@@ -42,7 +44,7 @@ public static class LocalSidecars
                 && labels.TryGetValue("version", out var version) && version == instance.Version)
                 ?? throw new LocalSystemException(
                     $"the local overlay has no Deployment whose pods are labelled app={instance.ServiceName}, version={instance.Version} " +
-                    $"(for {instance.Name}); restore it in {LocalOverlay.OverlayPath} or refresh {LocalOverlay.PreRenderedPath}");
+                    $"(for {instance.Name}); restore it in {edge.OverlayPath} or refresh {edge.PreRenderedPath}");
             var pod = deployment.Spec.Template!;
             var port = pod.Spec.Containers.SelectMany(c => c.Ports).Select(p => p.Number).FirstOrDefault(p => p is > 0) ?? 8080;
             workloads[instance.Name] = new LocalWorkload(

@@ -48,11 +48,11 @@ public static class LocalSystemHost
         var secretPath = Path.Combine(configDirectory, GatewaySecret.Name + ".yaml");
         GatewaySecret.Write(secretPath, certificates.GatewayCertificatePath, certificates.GatewayKeyPath);
 
-        var overlay = LocalOverlay.Render(options.RepositoryRoot, LocalOverlay.FindKubectl());
+        var overlay = LocalOverlay.Render(options.RepositoryRoot, LocalOverlay.FindKubectl(), options.Edge);
         var overlayPath = Path.Combine(configDirectory, "overlay-local.yaml");
         await File.WriteAllTextAsync(overlayPath, overlay.Yaml, cancellationToken).ConfigureAwait(false);
         report($"manifests: {overlay.Source}");
-        var workloads = LocalSidecars.Resolve(LocalSidecars.Load(overlayPath), LocalTopology.Services);
+        var workloads = LocalSidecars.Resolve(LocalSidecars.Load(overlayPath), LocalTopology.Services, options.Edge);
 
         var service = ServiceBinary.Locate(options.RepositoryRoot, report);
         var logs = Path.Combine(options.StateDirectory, "logs");
@@ -79,7 +79,7 @@ public static class LocalSystemHost
                 parts.Add((part, new Uri($"http://127.0.0.1:{ports.Services[instance.Name]}/readyz")));
             }
 
-            var gateway = ChildProcess.Start(GatewaySpec(overlayPath, secretPath, ports, otlp, logs,
+            var gateway = ChildProcess.Start(GatewaySpec(options.Edge, overlayPath, secretPath, ports, otlp, logs,
                 LocalSidecars.MeshCaDirectory(options.StateDirectory)), echo);
             parts.Add((gateway, new Uri($"http://127.0.0.1:{ports.AdminPort}/ready")));
             report($"starting {string.Join(", ", parts.Select(p => p.Part.Name))} (logs: {StateDirectory.Display(logs)}) ...");
@@ -199,8 +199,8 @@ public static class LocalSystemHost
         };
     }
 
-    private static ChildProcessSpec GatewaySpec(string overlayPath, string secretPath, LocalSystemPorts ports, string? otlp, string logs,
-        string meshCa)
+    private static ChildProcessSpec GatewaySpec(LocalEdge edge, string overlayPath, string secretPath, LocalSystemPorts ports, string? otlp,
+        string logs, string meshCa)
     {
         var (tool, self) = ToolLayout.Self();
         var arguments = new List<string>(self)
@@ -219,15 +219,25 @@ public static class LocalSystemHost
             arguments.Add(string.Join(',', LocalOverlay.UnsupportedFieldsLeftOut));
         }
 
-        foreach (var instance in LocalTopology.Services)
+        foreach (var label in edge.GatewayLabels)
         {
-            arguments.Add("--endpoint");
-            // Every endpoint is the instance's sidecar, labelled as Istio's injector labels a pod with a sidecar.
-            arguments.Add($"{instance.ServiceHost}:{LocalTopology.ServicePort}=http://127.0.0.1:{ports.Sidecars[instance.Name]};" +
-                          $"version={instance.Version};{AutoMutualTls.TlsModeLabel}={AutoMutualTls.TlsModeIstio}");
+            arguments.Add("--label");
+            arguments.Add(label);
         }
 
-        var environment = new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = LocalTopology.GatewayServiceName };
+        foreach (var instance in LocalTopology.Services)
+        {
+            // Every endpoint is the instance's sidecar, labelled as Istio's injector labels a pod with a sidecar.
+            var hosts = edge.TrackServices && instance.TrackServiceHost is { } track ? new[] { instance.ServiceHost, track } : [instance.ServiceHost];
+            foreach (var host in hosts)
+            {
+                arguments.Add("--endpoint");
+                arguments.Add($"{host}:{LocalTopology.ServicePort}=http://127.0.0.1:{ports.Sidecars[instance.Name]};" +
+                              $"version={instance.Version};{AutoMutualTls.TlsModeLabel}={AutoMutualTls.TlsModeIstio}");
+            }
+        }
+
+        var environment = new Dictionary<string, string> { ["OTEL_SERVICE_NAME"] = edge.GatewayServiceName };
         AddTelemetry(environment, otlp);
         return new ChildProcessSpec
         {

@@ -30,6 +30,9 @@ public sealed record LocalSystemOptions
     /// <summary>The trace viewer's OTLP/HTTP receiver; 0 picks a free port.</summary>
     public int OtlpHttpPort { get; init; } = 4318;
 
+    /// <summary>The API the edge is written in (<c>--api</c>): which local overlay is served.</summary>
+    public LocalEdge Edge { get; init; } = LocalEdge.Istio;
+
     /// <summary>False runs without the trace viewer (and without exporting telemetry).</summary>
     public bool Dashboard { get; init; } = true;
 

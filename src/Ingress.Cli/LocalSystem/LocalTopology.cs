@@ -15,6 +15,9 @@ public sealed record ServiceInstance
     /// <summary>The Kubernetes Service whose traffic it receives (the VirtualService's destination host).</summary>
     public required string ServiceHost { get; init; }
 
+    /// <summary>The Service of its release track alone, which the Gateway API routes name for the canary, or null.</summary>
+    public string? TrackServiceHost { get; init; }
+
     /// <summary>The instance its <c>/hello</c> calls next (the chain), or null.</summary>
     public string? Downstream { get; init; }
 }
@@ -31,15 +34,15 @@ public static class LocalTopology
     /// </summary>
     public static IReadOnlyList<ServiceInstance> Services { get; } =
     [
-        new() { Name = "httpserver-v1", ServiceName = "httpserver", Version = "v1", ServiceHost = Fqdn("httpserver") },
-        new() { Name = "httpserver-v2", ServiceName = "httpserver", Version = "v2", ServiceHost = Fqdn("httpserver") },
+        new() { Name = "httpserver-v1", ServiceName = "httpserver", Version = "v1", ServiceHost = Fqdn("httpserver"), TrackServiceHost = Fqdn("httpserver-v1") },
+        new() { Name = "httpserver-v2", ServiceName = "httpserver", Version = "v2", ServiceHost = Fqdn("httpserver"), TrackServiceHost = Fqdn("httpserver-v2") },
         new() { Name = "service0", ServiceName = "service0", Version = "v1", ServiceHost = Fqdn("service0"), Downstream = "service1" },
         new() { Name = "service1", ServiceName = "service1", Version = "v1", ServiceHost = Fqdn("service1"), Downstream = "service2" },
         new() { Name = "service2", ServiceName = "service2", Version = "v1", ServiceHost = Fqdn("service2") },
     ];
 
     /// <summary>The gateway's service name in traces, as Istio names its ingress gateway's spans.</summary>
-    public const string GatewayServiceName = "istio-ingressgateway.istio-system";
+    public static string GatewayServiceName => LocalEdge.Istio.GatewayServiceName;
 
     private static string Fqdn(string service) => $"{service}.httpserver.svc.cluster.local";
 }

@@ -6,7 +6,7 @@ namespace Ingress.Config.Credentials;
 
 /// <summary>
 /// What is wrong with a gateway credential Secret, the way Istio's SDS reads it (<c>pilot/pkg/credentials/kube</c>:
-/// keys <c>cert</c>/<c>key</c> first, then <c>tls.crt</c>/<c>tls.key</c>; <c>pilot/pkg/xds/sds.go</c>: the
+/// the entries <see cref="CredentialName.CertificateKeys"/> names; <c>pilot/pkg/xds/sds.go</c>: the
 /// certificate must parse and be valid now).
 /// </summary>
 public static class GatewayCredential
@@ -14,17 +14,7 @@ public static class GatewayCredential
     /// <summary>A sentence naming the problem and what to do, or null when the Secret is usable.</summary>
     public static string? Problem(Secret secret, DateTimeOffset now)
     {
-        string certKey;
-        string keyKey;
-        if (secret.HasKey("cert") && secret.HasKey("key"))
-        {
-            (certKey, keyKey) = ("cert", "key");
-        }
-        else if (secret.HasKey("tls.crt") && secret.HasKey("tls.key"))
-        {
-            (certKey, keyKey) = ("tls.crt", "tls.key");
-        }
-        else
+        if (CredentialName.CertificateKeys(secret) is not var (certKey, keyKey))
         {
             return "it has neither keys tls.crt and tls.key nor cert and key. Recreate it with 'kubectl create secret tls NAME --cert=FILE --key=FILE'.";
         }

@@ -153,10 +153,11 @@ public static class GatewayApiResolver
                 accepted > 1 ? $"Route was valid, bound to {accepted} parents" : "Route was valid");
         }
 
-        // Istio reports the denial closest to success (not allowed, then no hostname, then no such listener).
+        // Istio reports the denial closest to success (not allowed, then no hostname, then no such listener), its
+        // messages joined (each once here: Istio repeats one per listener).
         var rank = denials.Min(d => d.Rank);
         var chosen = denials.Where(d => d.Rank == rank).ToList();
-        return new StatusCondition(ConditionTypes.Accepted, false, chosen[0].Reason, string.Join("; ", chosen.Select(d => d.Message)))
+        return new StatusCondition(ConditionTypes.Accepted, false, chosen[0].Reason, string.Join("; ", chosen.Select(d => d.Message).Distinct()))
         {
             FieldPath = $"spec.parentRefs[{index}]",
         };

@@ -95,7 +95,7 @@ public sealed record ResolvedRule
     public required string Name { get; init; }
 
     public required RouteMatch Match { get; init; }
-    public RouteActions Actions { get; init; } = RouteActions.None;
+    public RuleActions Actions { get; init; } = RuleActions.None;
 
     /// <summary><c>spec.rules[i].matches[j]</c> (or <c>spec.rules[i]</c>), for findings.</summary>
     public string FieldPath => MatchIndex is { } j ? $"spec.rules[{RuleIndex}].matches[{j}]" : $"spec.rules[{RuleIndex}]";
@@ -124,7 +124,7 @@ public enum PathMatchKind
 }
 
 /// <summary>A header or query parameter condition: the value exactly, or an RE2 expression it matches whole.</summary>
-public sealed record ValueMatch(string Name, bool Regex, string Value);
+public sealed record NamedValueMatch(string Name, bool Regex, string Value);
 
 /// <summary>The conditions of one match, ANDed.</summary>
 public sealed record RouteMatch
@@ -143,8 +143,8 @@ public sealed record RouteMatch
     /// <summary>The HTTP method, or null for any.</summary>
     public string? Method { get; init; }
 
-    public IReadOnlyList<ValueMatch> Headers { get; init; } = [];
-    public IReadOnlyList<ValueMatch> QueryParams { get; init; } = [];
+    public IReadOnlyList<NamedValueMatch> Headers { get; init; } = [];
+    public IReadOnlyList<NamedValueMatch> QueryParams { get; init; } = [];
 
     /// <summary>Whether the rule had no match at all (Istio puts such rules after every rule with a match).</summary>
     public bool MatchesNothingInParticular { get; init; }
@@ -184,7 +184,7 @@ public enum RedirectPortKind
 }
 
 /// <summary>The RequestRedirect filter, resolved.</summary>
-public sealed record RedirectAction
+public sealed record RouteRedirect
 {
     public string? Scheme { get; init; }
     public string? Hostname { get; init; }
@@ -195,21 +195,21 @@ public sealed record RedirectAction
 }
 
 /// <summary>The URLRewrite filter, resolved.</summary>
-public sealed record RewriteAction(string? Hostname, PathChange? Path);
+public sealed record RouteRewrite(string? Hostname, PathChange? Path);
 
 /// <summary>A mirror target and the share of requests copied to it (0–100).</summary>
-public sealed record MirrorAction(ResolvedBackend Backend, double Percent);
+public sealed record RouteMirror(ResolvedBackend Backend, double Percent);
 
 /// <summary>Everything a rule does to a request it matches.</summary>
-public sealed record RouteActions
+public sealed record RuleActions
 {
-    public static RouteActions None { get; } = new();
+    public static RuleActions None { get; } = new();
 
     public HeaderChanges? RequestHeaders { get; init; }
     public HeaderChanges? ResponseHeaders { get; init; }
-    public RedirectAction? Redirect { get; init; }
-    public RewriteAction? Rewrite { get; init; }
-    public IReadOnlyList<MirrorAction> Mirrors { get; init; } = [];
+    public RouteRedirect? Redirect { get; init; }
+    public RouteRewrite? Rewrite { get; init; }
+    public IReadOnlyList<RouteMirror> Mirrors { get; init; } = [];
     public HttpCorsFilter? Cors { get; init; }
 
     /// <summary>The backends, each with its weight (only those with a weight above 0).</summary>

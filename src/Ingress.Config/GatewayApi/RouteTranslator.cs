@@ -49,7 +49,7 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
             for (var j = 0; j < matches.Count; j++)
             {
                 var match = matches[j];
-                var actions = new RouteActions { Timeout = view.Timeout };
+                var actions = new RuleActions { Timeout = view.Timeout };
                 for (var k = 0; k < view.Filters.Count; k++)
                 {
                     var filter = view.Filters[k];
@@ -66,7 +66,7 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
                             actions = actions with { Redirect = Redirect(filter.Redirect, match) };
                             break;
                         case "URLRewrite" when filter.Rewrite is not null:
-                            actions = actions with { Rewrite = new RewriteAction(filter.Rewrite.Hostname, PathChange(filter.Rewrite.Path, match)) };
+                            actions = actions with { Rewrite = new RouteRewrite(filter.Rewrite.Hostname, PathChange(filter.Rewrite.Path, match)) };
                             break;
                         case "CORS" when filter.Cors is not null:
                             actions = actions with { Cors = filter.Cors };
@@ -85,7 +85,7 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
                             }
                             else
                             {
-                                actions = actions with { Mirrors = [.. actions.Mirrors, new MirrorAction(mirror.Backend, MirrorPercent(filter.Mirror))] };
+                                actions = actions with { Mirrors = [.. actions.Mirrors, new RouteMirror(mirror.Backend, MirrorPercent(filter.Mirror))] };
                             }
 
                             break;
@@ -178,8 +178,8 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
             PathKind = kind,
             Path = path,
             Method = match.Method,
-            Headers = match.Headers.Select(h => new ValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
-            QueryParams = match.QueryParams.Select(q => new ValueMatch(q.Name ?? "", q.Type == "RegularExpression", q.Value ?? "")).ToList(),
+            Headers = match.Headers.Select(h => new NamedValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
+            QueryParams = match.QueryParams.Select(q => new NamedValueMatch(q.Name ?? "", q.Type == "RegularExpression", q.Value ?? "")).ToList(),
         };
     }
 
@@ -203,7 +203,7 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
         {
             PathKind = kind,
             Path = path,
-            Headers = match.Headers.Select(h => new ValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
+            Headers = match.Headers.Select(h => new NamedValueMatch(h.Name ?? "", h.Type == "RegularExpression", h.Value ?? "")).ToList(),
         };
     }
 
@@ -227,7 +227,7 @@ internal sealed class RouteTranslator(ConfigSet config, ReferenceGrants grants)
     /// Istio's <c>createRedirectFilter</c>: the code as written (302 by default); no port written means the scheme's
     /// default port when a scheme is written, else the request's port.
     /// </summary>
-    private static RedirectAction Redirect(HttpRequestRedirectFilter filter, RouteMatch match) => new()
+    private static RouteRedirect Redirect(HttpRequestRedirectFilter filter, RouteMatch match) => new()
     {
         Scheme = filter.Scheme,
         Hostname = filter.Hostname,

@@ -1,5 +1,6 @@
 using Ingress.Config.Analysis.Gateways;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.GatewayApi;
 using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Compile.Security;
@@ -13,8 +14,9 @@ namespace Ingress.LocalGateway.Compile;
 /// <summary>
 /// Compiles a ConfigSet into a <see cref="GatewaySnapshot"/> as Istio builds an ingress gateway's Envoy config: the
 /// Gateways this gateway selects, their servers as listeners (HTTP servers on a port merged, HTTPS servers each with
-/// their own TLS setup and route table), the VirtualServices bound to them as virtual hosts, the clusters, and the
-/// RequestAuthentications and AuthorizationPolicies that select the gateway workload.
+/// their own TLS setup and route table), the VirtualServices bound to them as virtual hosts, the Gateway API Gateways
+/// of class istio with their routes (<see cref="GatewayApiCompiler"/>), the clusters, and the RequestAuthentications
+/// and AuthorizationPolicies that select the gateway workload.
 /// </summary>
 public sealed class GatewayCompiler
 {
@@ -146,6 +148,10 @@ public sealed class GatewayCompiler
             };
         }
 
+        // The Gateway API Gateways of class istio, served besides the Istio Gateways the labels select.
+        var gatewayApi = GatewayApiResolver.Resolve(config, new GatewayApiOptions { Now = _time.GetUtcNow() });
+        new GatewayApiCompiler(config, clusters, diagnostics, _options, _time).AddListeners(gatewayApi, listeners);
+
         var tracing = TelemetryTracingCompiler.Compile(config, _options, diagnostics);
         var security = WorkloadSecurityCompiler.Compile(config, new WorkloadIdentity(_options.Namespace, _options.Labels));
         return new GatewaySnapshot
@@ -159,6 +165,7 @@ public sealed class GatewayCompiler
             LoadedAt = _time.GetUtcNow(),
             Tracing = tracing,
             SamplingPercentage = tracing.SamplingPercentage,
+            GatewayApi = gatewayApi,
         };
     }
 

@@ -33,10 +33,13 @@ public sealed class RouteTranslator
 
     /// <summary>
     /// The routes of a VirtualService for the gateway <paramref name="gatewayKey"/> (ns/name) on a port, for a server
-    /// with or without <c>tls</c> (Istio's <c>RouteOptions.IsTLS</c>, which only redirects read).
+    /// with or without <c>tls</c> (Istio's <c>RouteOptions.IsTLS</c>, which only redirects read); the rules after a
+    /// catch-all produce none and are added to <paramref name="unreachable"/> when it is given.
     /// </summary>
-    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort, bool serverHasTls)
+    public IReadOnlyList<RouteEntry> Translate(VirtualService vs, string gatewayKey, int gatewayPort, bool serverHasTls,
+        List<UnreachableRule>? unreachable = null)
     {
+        var vsName = $"{vs.Metadata.Namespace}/{vs.Metadata.Name}";
         var routes = new List<RouteEntry>();
         var vsGateways = vs.Spec.Gateways.Select(g => GatewayReferences.Key(g, vs.Metadata.Namespace)).ToList();
         for (var i = 0; i < vs.Spec.Http.Count; i++)
@@ -101,6 +104,11 @@ public sealed class RouteTranslator
                     if (route.Match.IsCatchAll)
                     {
                         catchAll = true;
+                        for (var later = j + 1; later < rule.Match.Count; later++)
+                        {
+                            unreachable?.Add(new UnreachableRule($"{vsName} {rulePath}.match[{later}]", route.Source));
+                        }
+
                         break;
                     }
                 }
@@ -108,6 +116,12 @@ public sealed class RouteTranslator
 
             if (catchAll)
             {
+                // Istio's BuildHTTPRoutesForVirtualService stops here: no route is built for the later rules.
+                for (var later = i + 1; later < vs.Spec.Http.Count; later++)
+                {
+                    unreachable?.Add(new UnreachableRule($"{vsName} spec.http[{later}]", routes.Count > 0 ? routes[^1].Source : $"{vsName} {rulePath}"));
+                }
+
                 break;
             }
         }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Ingress.Config.Analysis;
+using Ingress.Config.Credentials;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Tls;
@@ -21,7 +22,7 @@ public static class ServerTlsContextBuilder
 
     /// <summary>Builds the context; findings go to <paramref name="diagnostics"/>.</summary>
     public static ServerTlsContext Build(
-        Gateway gateway, string fieldPath, ServerTlsSettings tls, ConfigSet config, string gatewayNamespace,
+        Resource gateway, string fieldPath, ServerTlsSettings tls, ConfigSet config, string gatewayNamespace,
         CompileDiagnostics diagnostics, TimeProvider time)
     {
         var mode = (tls.Mode ?? "PASSTHROUGH").ToUpperInvariant();
@@ -143,7 +144,7 @@ public static class ServerTlsContextBuilder
         return rest;
     }
 
-    private static SslProtocols Protocols(ServerTlsSettings tls, Gateway gateway, string fieldPath, CompileDiagnostics diagnostics)
+    private static SslProtocols Protocols(ServerTlsSettings tls, Resource gateway, string fieldPath, CompileDiagnostics diagnostics)
     {
         static int Rank(string? value) => value?.ToUpperInvariant() switch
         {
@@ -182,20 +183,32 @@ public static class ServerTlsContextBuilder
         return result;
     }
 
-    private static (X509Certificate2Collection?, string?, string) FromSecret(string credential, ConfigSet config, string gatewayNamespace)
+
+    // Where a Secret of that name would be instead: one in another namespace, or the one a cert-manager Certificate in
+    // another namespace writes (the seed's own mistake: a Certificate applied without -n writes its Secret in default).
+    private static string Elsewhere(ConfigSet config, string ns, string name)
     {
-        var ns = gatewayNamespace;
-        var name = credential;
-        if (name.StartsWith("kubernetes://", StringComparison.Ordinal))
+        if (config.Secrets.FirstOrDefault(s => s.Metadata.Name == name && s.Metadata.Namespace != ns) is { } secret)
         {
-            name = name["kubernetes://".Length..];
+            return $" (a Secret {secret.Metadata.Namespace}/{name} exists, but a Gateway reads credentialName from its own namespace, {ns})";
         }
 
-        var slash = name.IndexOf('/', StringComparison.Ordinal);
-        if (slash > 0)
+        if (config.OfType<Ingress.Config.Model.Certificate>().FirstOrDefault(c => c.Spec.SecretName == name) is { } certificate)
         {
-            ns = name[..slash];
-            name = name[(slash + 1)..];
+            return certificate.Metadata.Namespace == ns
+                ? $" (Certificate {ns}/{certificate.Metadata.Name} asks cert-manager for it: locally, give the Secret itself)"
+                : $" (Certificate {certificate.Metadata.Namespace}/{certificate.Metadata.Name} writes it in namespace " +
+                  $"{certificate.Metadata.Namespace}, but a Gateway reads credentialName from its own namespace, {ns})";
+        }
+
+        return "";
+    }
+
+    private static (X509Certificate2Collection?, string?, string) FromSecret(string credential, ConfigSet config, string gatewayNamespace)
+    {
+        if (CredentialName.SecretOf(credential, gatewayNamespace) is not var (ns, name))
+        {
+            return (null, $"credentialName {credential} names no Secret (builtin:// is the workload's mesh certificate, which the local gateway does not serve on a Gateway)", credential);
         }
 
         var source = $"Secret {ns}/{name}";
@@ -207,10 +220,10 @@ public static class ServerTlsContextBuilder
         var secret = config.Find<Secret>(ns, name);
         if (secret is null)
         {
-            return (null, $"{source} referenced by credentialName not found", source);
+            return (null, $"{source} referenced by credentialName not found{Elsewhere(config, ns, name)}", source);
         }
 
-        var (certKey, keyKey) = secret.HasKey("cert") && secret.HasKey("key") ? ("cert", "key") : ("tls.crt", "tls.key");
+        var (certKey, keyKey) = CredentialName.CertificateKeys(secret) ?? ("tls.crt", "tls.key");
         var cert = secret.GetBytes(certKey);
         var key = secret.GetBytes(keyKey);
         if (cert is null || key is null)
@@ -292,11 +305,12 @@ public static class ServerTlsContextBuilder
             {
                 secret = config.Find<Secret>(gatewayNamespace, name);
             }
-            else if (!string.IsNullOrEmpty(tls.CredentialName))
+            else if (!string.IsNullOrEmpty(tls.CredentialName)
+                     && CredentialName.SecretOf(tls.CredentialName, gatewayNamespace) is var (credentialNamespace, credential)
+                     && credentialNamespace == gatewayNamespace)
             {
-                name = tls.CredentialName + "-cacert";
-                secret = config.Find<Secret>(gatewayNamespace, name) ?? config.Find<Secret>(gatewayNamespace, tls.CredentialName!);
-                name = secret?.Metadata.Name ?? name;
+                secret = CredentialName.CaSecret(config, gatewayNamespace, credential);
+                name = secret?.Metadata.Name ?? credential + CredentialName.CaSuffix;
             }
 
             if (secret is null)
@@ -305,7 +319,7 @@ public static class ServerTlsContextBuilder
                 return null;
             }
 
-            var bytes = secret.GetBytes("cacert") ?? secret.GetBytes("ca.crt");
+            var bytes = CredentialName.CaKey(secret) is { } caKey ? secret.GetBytes(caKey) : null;
             if (bytes is null)
             {
                 failure = $"Secret {gatewayNamespace}/{secret.Metadata.Name} has no cacert or ca.crt key for MUTUAL TLS";

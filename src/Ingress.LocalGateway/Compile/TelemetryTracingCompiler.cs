@@ -1,5 +1,6 @@
 using Ingress.Config.Istio;
 using Ingress.Config.Model;
+using Ingress.LocalGateway.Compile.Security;
 using Ingress.LocalGateway.Snapshot.Tracing;
 
 namespace Ingress.LocalGateway.Compile;
@@ -8,7 +9,7 @@ namespace Ingress.LocalGateway.Compile;
 /// Finds the Telemetry resources that apply to this gateway and merges their <c>tracing</c> entries into one
 /// <see cref="TracingPolicy"/>, as Istio's <c>telemetry.go</c> does for a gateway (a CLIENT-side proxy): the root
 /// namespace's Telemetry without selector, then the gateway namespace's without selector, then the one whose selector
-/// matches the gateway's labels; the oldest of each scope counts; entries whose <c>match.mode</c> is SERVER do not apply.
+/// matches the gateway's labels (or whose targetRef names its Gateway API Gateway); the oldest of each scope counts; entries whose <c>match.mode</c> is SERVER do not apply.
 /// </summary>
 public static class TelemetryTracingCompiler
 {
@@ -24,9 +25,9 @@ public static class TelemetryTracingCompiler
         var ns = options.Namespace == RootNamespace
             ? null
             : telemetries.FirstOrDefault(t => t.Metadata.Namespace == options.Namespace && !HasSelector(t));
-        var workload = telemetries.FirstOrDefault(t => t.Metadata.Namespace == options.Namespace
-            && t.Spec.Selector?.MatchLabels is { Count: > 0 } labels
-            && labels.All(l => options.Labels.TryGetValue(l.Key, out var v) && v == l.Value));
+        var identity = new WorkloadIdentity(options.Namespace, options.Labels);
+        var workload = telemetries.FirstOrDefault(t => HasSelector(t)
+            && PolicySelection.Applies(t, t.Spec.Selector, t.Spec.TargetRef, t.Spec.TargetRefs, identity, RootNamespace));
 
         var policy = TracingPolicy.Default;
         foreach (var telemetry in new[] { root, ns, workload })

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Ingress.Config.Credentials;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Istio;
 using Ingress.Config.Model;
@@ -266,11 +267,16 @@ public sealed class TrafficPolicyCompiler
 
     private (X509Certificate2Collection?, X509Certificate2?, string?) FromSecret(string credential, bool mutual)
     {
-        var name = credential.StartsWith("kubernetes://", StringComparison.Ordinal) ? credential["kubernetes://".Length..] : credential;
+        // Istio's SDS serves a proxy the Secrets of its own namespace only.
+        if (CredentialName.SecretOf(credential, _gatewayNamespace) is not ({ } ns, var name) || ns != _gatewayNamespace)
+        {
+            return (null, null, $"credentialName {credential} names no Secret in the gateway's namespace {_gatewayNamespace}");
+        }
+
         var secret = _config.Find<Secret>(_gatewayNamespace, name);
-        var caSecret = _config.Find<Secret>(_gatewayNamespace, name + "-cacert") ?? secret;
+        var caSecret = CredentialName.CaSecret(_config, _gatewayNamespace, name);
         X509Certificate2Collection? ca = null;
-        if ((caSecret?.GetBytes("cacert") ?? caSecret?.GetBytes("ca.crt")) is { } caBytes)
+        if (caSecret is not null && CredentialName.CaKey(caSecret) is { } caKey && caSecret.GetBytes(caKey) is { } caBytes)
         {
             ca = ParseCa(Encoding.UTF8.GetString(caBytes), $"Secret {_gatewayNamespace}/{caSecret!.Metadata.Name}", out var caFailure);
             if (caFailure is not null)
@@ -291,7 +297,7 @@ public sealed class TrafficPolicyCompiler
             return (ca, null, $"Secret {_gatewayNamespace}/{name} referenced by credentialName not found in the gateway's namespace");
         }
 
-        var (certKey, keyKey) = secret.HasKey("cert") && secret.HasKey("key") ? ("cert", "key") : ("tls.crt", "tls.key");
+        var (certKey, keyKey) = CredentialName.CertificateKeys(secret) ?? ("tls.crt", "tls.key");
         if (secret.GetBytes(certKey) is not { } cert || secret.GetBytes(keyKey) is not { } key)
         {
             return (ca, null, $"Secret {_gatewayNamespace}/{name} has no client certificate: it needs cert and key, or tls.crt and tls.key");

@@ -28,6 +28,7 @@ public sealed class VirtualHostBuilder
     {
         var order = new List<string>();
         var routes = new Dictionary<string, List<RouteEntry>>(StringComparer.OrdinalIgnoreCase);
+        var shadowed = new Dictionary<string, List<UnreachableRule>>(StringComparer.OrdinalIgnoreCase);
         var seen = new HashSet<(string Domain, VirtualService Vs)>();
         foreach (var vs in _virtualServices)
         {
@@ -44,6 +45,7 @@ public sealed class VirtualHostBuilder
                 }
 
                 IReadOnlyList<RouteEntry>? translated = null;
+                var unreachable = new List<UnreachableRule>();
                 foreach (var serverHost in bound.Server.Hosts)
                 {
                     var (hostNamespace, host) = HostNames.SplitServerHost(serverHost, bound.Gateway.Metadata.Namespace);
@@ -62,7 +64,7 @@ public sealed class VirtualHostBuilder
                             continue;
                         }
 
-                        translated ??= _translator.Translate(vs, bound.GatewayKey, port, serverHasTls: bound.Server.Tls is not null);
+                        translated ??= _translator.Translate(vs, bound.GatewayKey, port, serverHasTls: bound.Server.Tls is not null, unreachable: unreachable);
                         if (!routes.TryGetValue(domain, out var list))
                         {
                             list = [];
@@ -71,6 +73,13 @@ public sealed class VirtualHostBuilder
                         }
 
                         list.AddRange(translated);
+                        if (!shadowed.TryGetValue(domain, out var dropped))
+                        {
+                            dropped = [];
+                            shadowed[domain] = dropped;
+                        }
+
+                        dropped.AddRange(unreachable);
                     }
                 }
             }
@@ -98,6 +107,7 @@ public sealed class VirtualHostBuilder
         {
             Domain = domain,
             Routes = SortCatchAllLast(routes[domain]),
+            Unreachable = shadowed.TryGetValue(domain, out var dropped) ? dropped : [],
             RequireTls = redirectHosts.Any(h => HostNames.SubsetOf(domain, h)),
         }).ToList();
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ingress.LocalGateway.Runtime.Edge;
+using Ingress.LocalGateway.Runtime.Security;
 using Ingress.LocalGateway.Runtime.Tracing;
 using Ingress.LocalGateway.Runtime.Upstreams;
 using Ingress.LocalGateway.Snapshot;
@@ -77,6 +78,9 @@ public sealed class GatewayRequest : IRoutedRequest
 
     /// <summary>The JWT the security stage verified, or null.</summary>
     public VerifiedJwt? Jwt { get; set; }
+
+    /// <summary>What the security stage decided (JWT and authorization), or null when the workload has no policy.</summary>
+    public SecurityOutcome? SecurityVerdict { get; set; }
 
     /// <summary>The SNI the client sent, or null.</summary>
     public string? ServerName { get; set; }

@@ -32,9 +32,9 @@ public static class LocalReply
     public static Task RouteNotFound(GatewayRequest request) =>
         WriteAsync(request, StatusCodes.Status404NotFound, "NR", "route_not_found", []);
 
-    /// <summary>503 NC: the route's cluster does not exist (unknown host or subset).</summary>
-    public static Task ClusterNotFound(GatewayRequest request) =>
-        WriteAsync(request, StatusCodes.Status503ServiceUnavailable, "NC", "cluster_not_found", []);
+    /// <summary>503 NC (or the route's own status, 500 for a Gateway API route): the route's cluster does not exist.</summary>
+    public static Task ClusterNotFound(GatewayRequest request, int status = StatusCodes.Status503ServiceUnavailable) =>
+        WriteAsync(request, status, "NC", "cluster_not_found", []);
 
     /// <summary>503 UH: the cluster has no endpoint.</summary>
     public static Task NoHealthyUpstreamReply(GatewayRequest request) =>

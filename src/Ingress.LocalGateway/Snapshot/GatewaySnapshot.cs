@@ -1,5 +1,6 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
+using Ingress.Config.GatewayApi;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Security;
 using Ingress.LocalGateway.Snapshot.Tls;
@@ -56,6 +57,9 @@ public sealed class GatewaySnapshot
     /// <summary>Trace sampling percentage from the Telemetry resources (100 when none sets it).</summary>
     public double SamplingPercentage { get; init; } = 100;
 
+    /// <summary>The Gateway API objects as resolved: what was served from them, and their status conditions.</summary>
+    public GatewayApiState GatewayApi { get; init; } = GatewayApiState.Empty;
+
     /// <summary>How request paths are normalized before routing and policies (MeshConfig <c>pathNormalization</c>).</summary>
     public PathNormalization PathNormalization { get; init; } = PathNormalization.Base;
 }
@@ -85,9 +89,13 @@ public sealed class ListenerConfig
     public IReadOnlyList<TlsServer> TlsServers { get; init; } = [];
 
     /// <summary>Selects the HTTPS server by SNI: exact host, then longest wildcard, then a <c>*</c> server.</summary>
-    public TlsServer? SelectServer(string? sni)
+    public TlsServer? SelectServer(string? sni) => SelectServer(sni, out _);
+
+    /// <summary>Selects the HTTPS server by SNI, and gives the server host that matched it.</summary>
+    public TlsServer? SelectServer(string? sni, out string? matchedHost)
     {
         TlsServer? best = null;
+        matchedHost = null;
         var bestRank = -1;
         foreach (var server in TlsServers)
         {
@@ -114,6 +122,7 @@ public sealed class ListenerConfig
                 if (rank > bestRank)
                 {
                     best = server;
+                    matchedHost = host;
                     bestRank = rank;
                 }
             }
@@ -121,7 +130,30 @@ public sealed class ListenerConfig
 
         return best;
     }
+
+    /// <summary>
+    /// The TLS handshake of a connection to this HTTPS port: the server chosen by the SNI, whose credential is
+    /// presented, or why the handshake is refused (no server matches the SNI, or its credential is unusable).
+    /// </summary>
+    public TlsChoice ChooseTls(string? sni)
+    {
+        var server = SelectServer(string.IsNullOrEmpty(sni) ? null : sni, out var host);
+        if (server is null)
+        {
+            return new TlsChoice(null, null, $"no Gateway server on port {Port} matches SNI '{sni}'");
+        }
+
+        return server.Tls.Options is null
+            ? new TlsChoice(server, host, server.Tls.Failure ?? $"the credential {server.Tls.CredentialSource} is unusable")
+            : new TlsChoice(server, host, null);
+    }
 }
+
+/// <summary>The outcome of choosing the TLS server of a handshake.</summary>
+/// <param name="Server">The server whose hosts matched the SNI, or null.</param>
+/// <param name="MatchedHost">The server host that matched (<c>*</c>, <c>*.suffix</c> or the name), or null.</param>
+/// <param name="Refusal">Why the handshake fails, or null when the server's certificate is presented.</param>
+public sealed record TlsChoice(TlsServer? Server, string? MatchedHost, string? Refusal);
 
 /// <summary>One HTTPS Gateway server: the SNI names it answers, its TLS setup and its own route table.</summary>
 public sealed class TlsServer

@@ -26,3 +26,16 @@ public enum PathNormalization
     /// </summary>
     DecodeAndMergeSlashes,
 }
+
+/// <summary>The MeshConfig spelling of <see cref="PathNormalization"/>.</summary>
+public static class PathNormalizationNames
+{
+    /// <summary>MeshConfig's name of a path normalization (<c>BASE</c>, <c>NONE</c>, …).</summary>
+    public static string MeshConfigName(this PathNormalization mode) => mode switch
+    {
+        PathNormalization.None => "NONE",
+        PathNormalization.MergeSlashes => "MERGE_SLASHES",
+        PathNormalization.DecodeAndMergeSlashes => "DECODE_AND_MERGE_SLASHES",
+        _ => "BASE",
+    };
+}

@@ -128,7 +128,7 @@ internal sealed class CrdSchemas
     private static CrdSchemas Load(string folder)
     {
         var schemas = new Dictionary<string, YamlMappingNode>(StringComparer.Ordinal);
-        foreach (var file in Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(folder, "*.yaml", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
         {
             var stream = new YamlStream();
             using (var reader = File.OpenText(file))

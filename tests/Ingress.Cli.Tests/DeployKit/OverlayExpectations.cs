@@ -58,12 +58,37 @@ internal static class OverlayExpectations
         "Issuer istio-system/httpserver-ca",
     ];
 
-    private static readonly string[] LetsEncrypt =
+    private static readonly string[] LetsEncryptIssuers =
     [
         "Issuer istio-system/letsencrypt-staging",
         "Issuer istio-system/letsencrypt-prod",
+    ];
+
+    private static readonly string[] LetsEncrypt =
+    [
+        .. LetsEncryptIssuers,
         "Service istio-system/acme-http01-solver",
         "VirtualService istio-system/httpsserver-http",
+    ];
+
+    private static readonly string[] GatewayApiEdge =
+    [
+        "Gateway istio-system/httpsserver",
+        "HTTPRoute httpserver/httpsserver",
+        "HTTPRoute istio-system/httpsserver-http",
+        "Service httpserver/httpserver-v1",
+        "Service httpserver/httpserver-v2",
+        "DestinationRule httpserver/httpserver",
+        "DestinationRule httpserver/httpserver-v1",
+        "DestinationRule httpserver/httpserver-v2",
+    ];
+
+    private static readonly string[] GatewayApiChain =
+    [
+        "ServiceAccount httpserver/service0", "Service httpserver/service0", "Deployment httpserver/service0",
+        "ServiceAccount httpserver/service1", "Service httpserver/service1", "Deployment httpserver/service1",
+        "ServiceAccount httpserver/service2", "Service httpserver/service2", "Deployment httpserver/service2",
+        "HTTPRoute httpserver/httpsserver-chain",
     ];
 
     /// <summary>Overlay folder name → the exact set of resources it renders.</summary>
@@ -74,6 +99,9 @@ internal static class OverlayExpectations
             ["dev"] = Set(Workload, Edge, Security, Telemetry, Jaeger, EdgeMetrics, GatewayCertificate, DevelopmentCa),
             ["production"] = Set(Workload, Edge, Security, Telemetry, Jaeger, GatewayCertificate, LetsEncrypt),
             ["chain"] = Set(["Namespace httpserver"], Chain),
+            ["gateway-api/local"] = Set(Workload, GatewayApiEdge, Security, Telemetry, GatewayApiChain, EdgeMetrics),
+            ["gateway-api/dev"] = Set(Workload, GatewayApiEdge, Security, Telemetry, Jaeger, GatewayApiChain, EdgeMetrics, DevelopmentCa),
+            ["gateway-api/production"] = Set(Workload, GatewayApiEdge, Security, Telemetry, Jaeger, LetsEncryptIssuers),
         };
 
     private static HashSet<string> Set(params string[][] parts) => parts.SelectMany(p => p).ToHashSet(StringComparer.Ordinal);

@@ -3,13 +3,18 @@ namespace Ingress.Cli.Tests.DeployKit;
 /// <summary>Every overlay under deploy/overlays renders with `kubectl kustomize` into exactly the resources it should.</summary>
 public sealed class OverlayRenderTests
 {
-    /// <summary>Every folder under deploy/overlays, found at test discovery.</summary>
+    /// <summary>
+    /// Every folder under deploy/overlays with a kustomization.yaml (gateway-api/dev for the nested ones), found at test
+    /// discovery.
+    /// </summary>
     public static TheoryData<string> Overlays()
     {
         var data = new TheoryData<string>();
-        foreach (var dir in Directory.GetDirectories(RepositoryPaths.Overlays).Order(StringComparer.Ordinal))
+        foreach (var file in Directory.GetFiles(RepositoryPaths.Overlays, "kustomization.yaml", SearchOption.AllDirectories)
+                     .Select(f => Path.GetRelativePath(RepositoryPaths.Overlays, Path.GetDirectoryName(f)!).Replace('\\', '/'))
+                     .Order(StringComparer.Ordinal))
         {
-            data.Add(Path.GetFileName(dir));
+            data.Add(file);
         }
 
         return data;

@@ -5,7 +5,7 @@ public sealed class SchemaConformanceTests
 {
     private static readonly string[] CustomGroups =
     [
-        "networking.istio.io", "security.istio.io", "telemetry.istio.io", "cert-manager.io",
+        "networking.istio.io", "security.istio.io", "telemetry.istio.io", "cert-manager.io", "gateway.networking.k8s.io",
     ];
 
     [KubectlAndSharedTheory]

@@ -81,6 +81,27 @@ public sealed partial class ExitCodeTableTests : IDisposable
     }
 
     [Fact]
+    public async Task Code_0_explain_of_a_request_the_gateway_forwards()
+    {
+        var run = await RunAsync(["explain", "-n", "istio-system", "-f", "tests/fixtures/seed/httpserver-virtualservice-gateway.yaml",
+            "-f", "tests/fixtures/explain/secret-istio-system.yaml", "--endpoint", "httpserver.httpserver.svc.cluster.local:80=http://127.0.0.1:5080",
+            "GET https://httpsserver.kuopenx.io/test/hello"]);
+
+        Assert.Equal(0, run.Code);
+        Assert.Contains("forwarded to 127.0.0.1:5080", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Code_1_explain_of_a_request_no_route_takes()
+    {
+        var run = await RunAsync(["explain", "-n", "istio-system", "-f", "tests/fixtures/seed/httpserver-virtualservice-gateway.yaml",
+            "-f", "tests/fixtures/explain/secret-istio-system.yaml", "GET https://httpsserver.kuopenx.io/test/hello/"]);
+
+        Assert.Equal(1, run.Code);
+        Assert.Contains("local reply 404 NR (route_not_found), not forwarded", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Code_64_an_unknown_option()
     {
         var run = await RunAsync(["analyze", "--bogus", "tests/fixtures/seed"]);

@@ -11,7 +11,7 @@ namespace Ingress.Cli.Tests.EndToEnd;
 /// The local system started once for the end-to-end tests, exactly as `ingress up` starts it (same orchestration
 /// code, same overlay, same processes), but on free ports and with a fresh state folder (a new CA).
 /// </summary>
-public sealed class LocalSystemFixture : IAsyncLifetime
+public class LocalSystemFixture : IAsyncLifetime
 {
     private readonly string state = Path.Combine(Path.GetTempPath(), "ingress-e2e-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly List<string> gatewayOutput = [];
@@ -19,6 +19,9 @@ public sealed class LocalSystemFixture : IAsyncLifetime
     private X509Certificate2? ca;
 
     public RunningLocalSystem System => system ?? throw new InvalidOperationException("the local system did not start");
+
+    /// <summary>The API the edge is written in (<c>ingress up --api</c>).</summary>
+    public virtual LocalEdge Edge => LocalEdge.Istio;
 
     /// <summary>The gateway's output so far (its access log).</summary>
     public IReadOnlyList<string> GatewayOutput
@@ -46,6 +49,7 @@ public sealed class LocalSystemFixture : IAsyncLifetime
                 OtlpGrpcPort = 0,
                 OtlpHttpPort = 0,
                 ReadyTimeout = TimeSpan.FromSeconds(90),
+                Edge = Edge,
             },
             _ => { },
             (_, line) =>
@@ -119,6 +123,19 @@ public sealed class LocalSystemFixture : IAsyncLifetime
 
     public Uri Http(string pathAndQuery) =>
         new($"http://{LocalCertificateAuthority.GatewayHost}:{System.Ports.HttpPort}{pathAndQuery}");
+}
+
+/// <summary>The local system as `ingress up --api gateway-api` starts it: the edge as a Gateway API Gateway and HTTPRoutes.</summary>
+public sealed class GatewayApiLocalSystemFixture : LocalSystemFixture
+{
+    public override LocalEdge Edge => LocalEdge.GatewayApi;
+}
+
+/// <summary>The end-to-end tests of the Gateway API edge share one running system of their own.</summary>
+[CollectionDefinition(Name)]
+public sealed class GatewayApiLocalSystemGroup : ICollectionFixture<GatewayApiLocalSystemFixture>
+{
+    public const string Name = "local system (gateway api)";
 }
 
 /// <summary>The end-to-end tests share one running system (starting it takes seconds); each test sends its own requests.</summary>

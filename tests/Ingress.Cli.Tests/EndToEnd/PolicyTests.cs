@@ -72,9 +72,9 @@ public sealed class PolicyTests(LocalSystemFixture system)
     [Fact]
     public async Task A_caller_with_another_workload_identity_gets_403_from_httpserver()
     {
-        using var client = MeshClient("spiffe://cluster.local/ns/httpserver/sa/intruder");
+        using var client = MeshClient(system, "spiffe://cluster.local/ns/httpserver/sa/intruder");
 
-        using var response = await client.GetAsync(Sidecar("httpserver-v1", "/hello"));
+        using var response = await client.GetAsync(Sidecar(system, "httpserver-v1", "/hello"));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("RBAC: access denied", await response.Content.ReadAsStringAsync());
@@ -83,9 +83,9 @@ public sealed class PolicyTests(LocalSystemFixture system)
     [Fact]
     public async Task The_ingress_gateway_identity_is_let_in_by_httpserver()
     {
-        using var client = MeshClient("spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account");
+        using var client = MeshClient(system, "spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account");
 
-        using var response = await client.GetAsync(Sidecar("httpserver-v2", "/hello"));
+        using var response = await client.GetAsync(Sidecar(system, "httpserver-v2", "/hello"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("istio-envoy", response.Headers.Server.ToString());
@@ -94,10 +94,10 @@ public sealed class PolicyTests(LocalSystemFixture system)
     [Fact]
     public async Task The_monitoring_namespace_may_read_metrics_but_nothing_else()
     {
-        using var client = MeshClient("spiffe://cluster.local/ns/monitoring/sa/prometheus");
+        using var client = MeshClient(system, "spiffe://cluster.local/ns/monitoring/sa/prometheus");
 
-        using var metrics = await client.GetAsync(Sidecar("httpserver-v1", "/metrics"));
-        using var hello = await client.GetAsync(Sidecar("httpserver-v1", "/hello"));
+        using var metrics = await client.GetAsync(Sidecar(system, "httpserver-v1", "/metrics"));
+        using var hello = await client.GetAsync(Sidecar(system, "httpserver-v1", "/hello"));
 
         Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
         Assert.Contains("httpserver_execution_latency_seconds", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -116,10 +116,11 @@ public sealed class PolicyTests(LocalSystemFixture system)
         Assert.All(system.System.Sidecars, s => Assert.Equal(MtlsMode.Strict, s.State!.PeerAuthentication.Mode));
     }
 
-    private Uri Sidecar(string part, string path) => new($"https://127.0.0.1:{system.System.Ports.Sidecars[part]}{path}");
+    internal static Uri Sidecar(LocalSystemFixture system, string part, string path) =>
+        new($"https://127.0.0.1:{system.System.Ports.Sidecars[part]}{path}");
 
     // A workload of the same local mesh: a certificate for the identity from the mesh CA `ingress up` created.
-    private HttpClient MeshClient(string spiffeId)
+    internal static HttpClient MeshClient(LocalSystemFixture system, string spiffeId)
     {
         using var ca = MeshCa.LoadOrCreate(system.System.MeshCaDirectory);
         var identity = new WorkloadCertificate(ca, spiffeId, TimeSpan.FromHours(1));
@@ -127,7 +128,7 @@ public sealed class PolicyTests(LocalSystemFixture system)
         return new HttpClient(MeshClientTls.CreateHandler(identity, root)) { Timeout = TimeSpan.FromSeconds(30) };
     }
 
-    private static string Sign(RSA key, string issuer, string audience)
+    internal static string Sign(RSA key, string issuer, string audience)
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var header = JsonSerializer.Serialize(new Dictionary<string, string> { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = KeyId });

@@ -16,20 +16,14 @@ public sealed class PrintedCommandsTests(LocalSystemFixture system)
             .First(l => l.StartsWith("curl --resolve", StringComparison.Ordinal) && l.EndsWith("/test/hello", StringComparison.Ordinal));
         Assert.DoesNotContain(" -k", command, StringComparison.Ordinal);
 
-        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(command + " --silent --show-error");
-        using var curl = Process.Start(start)!;
-        var stdout = await curl.StandardOutput.ReadToEndAsync();
-        var stderr = await curl.StandardError.ReadToEndAsync();
-        await curl.WaitForExitAsync();
-
-        Assert.True(curl.ExitCode == 0, $"`{command}` exited {curl.ExitCode}: {stderr}");
-        Assert.Equal("hello.", stdout);
+        Assert.Equal("hello.", await CurlAsync(command));
     }
 
     [Fact]
-    public async Task The_canary_header_reaches_the_v2_instance()
+    public Task The_canary_header_reaches_the_v2_instance() => AssertCanaryAsync(system);
+
+    /// <summary>A request with <c>x-canary: true</c> is answered by the v2 instance.</summary>
+    internal static async Task AssertCanaryAsync(LocalSystemFixture system)
     {
         using var client = system.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, system.Https("/test/hello"));
@@ -40,6 +34,20 @@ public sealed class PrintedCommandsTests(LocalSystemFixture system)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("v2", Assert.Single(response.Headers.GetValues("Version")));
         Assert.Equal("hello.", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Runs a printed command as the user would (with curl's errors shown) and returns what it printed.</summary>
+    internal static async Task<string> CurlAsync(string command)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command + " --silent --show-error");
+        using var curl = Process.Start(start)!;
+        var stdout = await curl.StandardOutput.ReadToEndAsync();
+        var stderr = await curl.StandardError.ReadToEndAsync();
+        await curl.WaitForExitAsync();
+        Assert.True(curl.ExitCode == 0, $"`{command}` exited {curl.ExitCode}: {stderr}");
+        return stdout;
     }
 }
 

@@ -142,7 +142,7 @@ public sealed class GatewayCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task Gateway_rejects_an_unknown_path_normalization_with_exit_2_and_the_values_allowed()
+    public async Task Gateway_rejects_an_unknown_path_normalization_with_exit_64_and_the_values_allowed()
     {
         var file = Write("web.yaml", DirectResponseYaml);
         var error = new StringWriter();
@@ -150,7 +150,7 @@ public sealed class GatewayCommandTests : IDisposable
 
         var code = await root.Parse(["gateway", "-f", file, "--path-normalization", "STRICT"]).InvokeAsync(new InvocationConfiguration());
 
-        Assert.Equal(2, code);
+        Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("error: --path-normalization 'STRICT': expected one of NONE, BASE, MERGE_SLASHES, DECODE_AND_MERGE_SLASHES", error.ToString());
     }
 

@@ -3,38 +3,50 @@ using Ingress.Cli.Tests.DeployKit;
 
 namespace Ingress.Cli.Tests.LocalSystem;
 
-/// <summary>The committed rendering of the local overlay, which `ingress up` serves where kubectl is not installed.</summary>
+/// <summary>The committed renderings of the local overlays, which `ingress up` serves where kubectl is not installed.</summary>
 public sealed class PreRenderedOverlayTests
 {
-    private static string CopyPath => Path.Combine(RepositoryPaths.RepositoryRoot, LocalOverlay.PreRenderedPath);
+    public static TheoryData<string> Edges() => new(LocalEdge.All.Select(e => e.Name));
 
-    [KubectlFact]
-    public void Pre_rendered_local_overlay_equals_what_kubectl_renders_now()
+    [KubectlTheory]
+    [MemberData(nameof(Edges))]
+    public void Pre_rendered_local_overlay_equals_what_kubectl_renders_now(string api)
     {
-        var expected = LocalOverlay.PreRenderedHeader
-                       + LocalOverlay.Kustomize(Kubectl.Path!, Path.Combine(RepositoryPaths.RepositoryRoot, LocalOverlay.OverlayPath));
+        var edge = LocalEdge.Named(api);
+        var copy = Path.Combine(RepositoryPaths.RepositoryRoot, edge.PreRenderedPath);
+        var expected = edge.PreRenderedHeader + LocalOverlay.Kustomize(Kubectl.Path!, Path.Combine(RepositoryPaths.RepositoryRoot, edge.OverlayPath));
         if (Environment.GetEnvironmentVariable("INGRESS_UPDATE_RENDERED") == "1")
         {
-            File.WriteAllText(CopyPath, expected);
+            File.WriteAllText(copy, expected);
         }
 
-        var actual = File.ReadAllText(CopyPath);
+        var actual = File.ReadAllText(copy);
         Assert.True(
             actual == expected,
-            $"{LocalOverlay.PreRenderedPath} is stale: deploy/overlays/local renders differently now. Refresh it with\n" +
+            $"{edge.PreRenderedPath} is stale: {edge.OverlayPath} renders differently now. Refresh it with\n" +
             "  INGRESS_UPDATE_RENDERED=1 dotnet test tests/Ingress.Cli.Tests --filter Pre_rendered_local_overlay\nand commit it.");
     }
 
-    [Fact]
-    public void Without_kubectl_the_committed_rendering_is_served()
+    [Theory]
+    [InlineData("istio", "kind: VirtualService")]
+    [InlineData("gateway-api", "kind: HTTPRoute")]
+    public void Without_kubectl_the_committed_rendering_is_served(string api, string kind)
     {
-        var overlay = LocalOverlay.Render(RepositoryPaths.RepositoryRoot, kubectl: null);
+        var edge = LocalEdge.Named(api);
 
-        Assert.Equal(File.ReadAllText(CopyPath), overlay.Yaml);
+        var overlay = LocalOverlay.Render(RepositoryPaths.RepositoryRoot, kubectl: null, edge);
+
+        Assert.Equal(File.ReadAllText(Path.Combine(RepositoryPaths.RepositoryRoot, edge.PreRenderedPath)), overlay.Yaml);
+        Assert.Equal($"{edge.PreRenderedPath} (kubectl not found; the committed rendering of {edge.OverlayPath})", overlay.Source);
+        Assert.Contains(kind, overlay.Yaml, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_kubectl_the_istio_edge_is_the_default()
+    {
         Assert.Equal(
             "deploy/rendered/local.yaml (kubectl not found; the committed rendering of deploy/overlays/local)",
-            overlay.Source);
-        Assert.Contains("kind: Gateway", overlay.Yaml, StringComparison.Ordinal);
+            LocalOverlay.Render(RepositoryPaths.RepositoryRoot, kubectl: null).Source);
     }
 
     [Fact]

@@ -8,7 +8,8 @@ namespace Ingress.Config.Tests.Analysis;
 /// <summary>
 /// The project's own deploy kit analyzes clean: each overlay rendered with <c>kubectl kustomize</c>; the chain
 /// overlay together with the dev overlay it is applied after (it brings no Gateway of its own); the local overlay
-/// with the TLS Secret the local tool creates from its own CA (the overlay has no cert-manager objects).
+/// with the TLS Secret the local tool creates from its own CA (the overlay has no cert-manager objects); the same for
+/// the overlays under gateway-api, whose edge is written in the Kubernetes Gateway API.
 /// </summary>
 public class DeployKitAnalysisTests
 {
@@ -17,6 +18,9 @@ public class DeployKitAnalysisTests
     [InlineData("local")]
     [InlineData("production")]
     [InlineData("dev", "chain")]
+    [InlineData("gateway-api/dev")]
+    [InlineData("gateway-api/local")]
+    [InlineData("gateway-api/production")]
     public void Overlay_analyzes_without_findings(params string[] overlays)
     {
         var resources = new List<Resource>();
@@ -28,7 +32,8 @@ public class DeployKitAnalysisTests
             resources.AddRange(load.Config.Resources);
         }
 
-        if (overlays.Contains("local"))
+        var local = overlays.Any(o => o == "local" || o.EndsWith("/local", StringComparison.Ordinal));
+        if (local)
         {
             var (cert, key) = TestCertificates.Valid("httpsserver.kuopenx.io");
             var secret = ConfigLoader.LoadText(
@@ -37,7 +42,7 @@ public class DeployKitAnalysisTests
         }
 
         // The local overlay is also checked as `ingress analyze --local` checks it: what the local gateway cannot serve.
-        var context = new AnalysisContext { Config = new ConfigSet { Resources = resources }, LocalRun = overlays.Contains("local") };
+        var context = new AnalysisContext { Config = new ConfigSet { Resources = resources }, LocalRun = local };
         findings.AddRange(AnalyzerRegistry.Run(context)
             .Select(d => d.ToString()));
 

@@ -28,9 +28,10 @@ public class GatewayCredentialTests
 
         """;
 
-    private static List<string> Analyze(string secretYaml, string mode = "SIMPLE")
+    private static List<string> Analyze(string secretYaml, string mode = "SIMPLE", string credentialName = "www-credential")
     {
-        var yaml = Gateway.Replace("MODE", mode, StringComparison.Ordinal) + "---\n" + secretYaml;
+        var yaml = Gateway.Replace("MODE", mode, StringComparison.Ordinal)
+            .Replace("credentialName: www-credential", $"credentialName: \"{credentialName}\"", StringComparison.Ordinal) + "---\n" + secretYaml;
         var load = ConfigLoader.LoadText(yaml, "edge.yaml", new LoadOptions());
         Assert.Empty(load.Diagnostics);
         return AnalyzerRegistry.Run(new AnalysisContext { Config = load.Config })
@@ -48,6 +49,17 @@ public class GatewayCredentialTests
         var (cert, key) = TestCertificates.Valid("www.kuopenx.io");
 
         Assert.Empty(Analyze(TestCertificates.SecretYaml("www-credential", "istio-system", cert, key)));
+    }
+
+    [Theory]
+    [InlineData("kubernetes://www-credential")]
+    [InlineData("istio-system/www-credential")]
+    [InlineData("kubernetes://istio-system/www-credential")]
+    public void Reads_every_credential_name_form_as_istios_parse_resource_name(string credentialName)
+    {
+        var (cert, key) = TestCertificates.Valid("www.kuopenx.io");
+
+        Assert.Empty(Analyze(TestCertificates.SecretYaml("www-credential", "istio-system", cert, key), credentialName: credentialName));
     }
 
     [Fact]

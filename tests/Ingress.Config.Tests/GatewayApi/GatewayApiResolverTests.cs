@@ -387,12 +387,12 @@ public sealed class GatewayApiResolverTests
             """) + Services);
 
         var rules = Listener(state, "http").VirtualHosts.Single().Rules.ToDictionary(r => r.Match.Path);
-        Assert.Equal(new RedirectAction { PortKind = RedirectPortKind.RequestPort, StatusCode = 302, Path = new PathChange(PathChangeKind.ReplacePrefixMatch, "/new", "/old") },
+        Assert.Equal(new RouteRedirect { PortKind = RedirectPortKind.RequestPort, StatusCode = 302, Path = new PathChange(PathChangeKind.ReplacePrefixMatch, "/new", "/old") },
             rules["/old"].Actions.Redirect);
-        Assert.Equal(new RedirectAction { Scheme = "https", PortKind = RedirectPortKind.SchemeDefault, StatusCode = 302 }, rules["/http"].Actions.Redirect);
-        Assert.Equal(new RedirectAction { Port = 8443, PortKind = RedirectPortKind.Explicit, StatusCode = 301 }, rules["/port"].Actions.Redirect);
+        Assert.Equal(new RouteRedirect { Scheme = "https", PortKind = RedirectPortKind.SchemeDefault, StatusCode = 302 }, rules["/http"].Actions.Redirect);
+        Assert.Equal(new RouteRedirect { Port = 8443, PortKind = RedirectPortKind.Explicit, StatusCode = 301 }, rules["/port"].Actions.Redirect);
         var rewrite = rules["/rewrite"].Actions;
-        Assert.Equal(new RewriteAction("internal.example.com", new PathChange(PathChangeKind.ReplaceFullPath, "/x", "")), rewrite.Rewrite);
+        Assert.Equal(new RouteRewrite("internal.example.com", new PathChange(PathChangeKind.ReplaceFullPath, "/x", "")), rewrite.Rewrite);
         Assert.Equal([KeyValuePair.Create("x-a", "1")], rewrite.RequestHeaders!.Set);
         Assert.Equal(["x-b"], rewrite.RequestHeaders.Remove);
         Assert.Equal(25.0, Assert.Single(rewrite.Mirrors).Percent);

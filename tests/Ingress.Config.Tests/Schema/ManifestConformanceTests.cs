@@ -107,9 +107,11 @@ public sealed class ManifestConformanceTests
         var overlays = Path.Combine(deploy, "overlays");
         if (Kubectl() is { } kubectl && Directory.Exists(overlays))
         {
-            foreach (var overlay in Directory.GetDirectories(overlays).Order(StringComparer.Ordinal))
+            foreach (var overlay in Directory.GetFiles(overlays, "kustomization.yaml", SearchOption.AllDirectories)
+                         .Select(Path.GetDirectoryName).Order(StringComparer.Ordinal))
             {
-                yield return ($"kubectl kustomize deploy/overlays/{Path.GetFileName(overlay)}", Render(kubectl, overlay));
+                var name = Path.GetRelativePath(overlays, overlay!).Replace('\\', '/');
+                yield return ($"kubectl kustomize deploy/overlays/{name}", Render(kubectl, overlay!));
             }
 
             yield break;

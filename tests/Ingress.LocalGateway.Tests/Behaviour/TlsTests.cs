@@ -153,8 +153,12 @@ public sealed class TlsTests
         Assert.Equal(preferred.Certificate.GetCertHashString(), await PresentedCertificateHash(gw, "a.example.com"));
     }
 
-    [Fact]
-    public async Task Mutual_tls_requires_a_client_certificate_signed_by_the_cacert()
+    [Theory]
+    [InlineData("cert-a")]
+    [InlineData("kubernetes://cert-a")]
+    [InlineData("istio-system/cert-a")]
+    [InlineData("kubernetes://istio-system/cert-a")]
+    public async Task Mutual_tls_requires_a_client_certificate_signed_by_the_cacert(string credentialName)
     {
         var server = TestCertificates.SelfSigned("CN=a.example.com");
         var (ca, client) = TestCertificates.CaAndClient();
@@ -167,7 +171,7 @@ public sealed class TlsTests
               servers:
               - port: {number: 443, name: https, protocol: HTTPS}
                 hosts: [a.example.com]
-                tls: {mode: MUTUAL, credentialName: cert-a}
+                tls: {mode: MUTUAL, credentialName: "CREDENTIAL"}
             ---
             apiVersion: networking.istio.io/v1
             kind: VirtualService
@@ -180,7 +184,8 @@ public sealed class TlsTests
 
             """ + Secret("cert-a", server) + TestCertificates.OpaqueSecretYaml("cert-a-cacert", "istio-system",
             new Dictionary<string, string> { ["cacert"] = ca.CertificatePem });
-        await using var gw = await GatewayHarness.StartAsync(yaml);
+        // Every form Istio's ParseResourceName reads names Secret istio-system/cert-a, its CA in cert-a-cacert.
+        await using var gw = await GatewayHarness.StartAsync(yaml.Replace("CREDENTIAL", credentialName, StringComparison.Ordinal));
 
         Assert.Equal("a", await gw.Client(443, clientCertificate: client.Certificate).GetStringAsync("https://a.example.com/"));
         await Assert.ThrowsAsync<HttpRequestException>(async () =>

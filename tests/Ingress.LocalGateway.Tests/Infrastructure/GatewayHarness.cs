@@ -46,7 +46,9 @@ public sealed class GatewayHarness : IAsyncDisposable
         string defaultNamespace = "default", Func<GatewayOptions, GatewayOptions>? configure = null)
     {
         var config = Load(yaml, defaultNamespace);
-        var ports = config.Gateways.SelectMany(g => g.Spec.Servers).Select(s => s.Port?.Number ?? 0).Where(p => p > 0).Distinct();
+        var ports = config.Gateways.SelectMany(g => g.Spec.Servers).Select(s => s.Port?.Number ?? 0)
+            .Concat(config.OfType<KubernetesGateway>().SelectMany(g => g.Spec.Listeners).Select(l => l.Port ?? 0))
+            .Where(p => p > 0).Distinct();
         var options = new GatewayOptions
         {
             ListenOverrides = ports.ToDictionary(p => p, _ => new IPEndPoint(IPAddress.Loopback, 0)),

@@ -9,6 +9,9 @@ internal static class RepoPaths
     /// <summary>tests/fixtures/seed: the user's manifests, verbatim.</summary>
     public static string Seed => Path.Combine(Root, "tests", "fixtures", "seed");
 
+    /// <summary>tests/fixtures/gateway-api: the seed's routes written with the Kubernetes Gateway API.</summary>
+    public static string GatewayApi => Path.Combine(Root, "tests", "fixtures", "gateway-api");
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -27,6 +27,14 @@ public sealed class TestIssuer : IDisposable
 
     public static TestIssuer Rsa(string issuer = "https://issuer.test", string kid = "rsa-1") => new(issuer, kid, RSA.Create(2048), null);
 
+    /// <summary>An issuer whose RSA key is read from a PEM file (the committed test-only key of the local overlay).</summary>
+    public static TestIssuer RsaFromPem(string pemPath, string issuer, string kid)
+    {
+        var rsa = RSA.Create();
+        rsa.ImportFromPem(File.ReadAllText(pemPath));
+        return new(issuer, kid, rsa, null);
+    }
+
     public static TestIssuer EcP256(string issuer = "https://issuer.test", string kid = "ec-1") =>
         new(issuer, kid, null, ECDsa.Create(ECCurve.NamedCurves.nistP256));
 

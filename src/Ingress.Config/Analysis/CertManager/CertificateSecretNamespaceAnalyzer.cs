@@ -1,4 +1,5 @@
 using Ingress.Config.Analysis.Support;
+using Ingress.Config.Credentials;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
 
@@ -30,7 +31,10 @@ public sealed class CertificateSecretNamespaceAnalyzer : IAnalyzer
             var credentials = gateway.Spec.Servers
                 .Where(s => s.Tls is not null)
                 .SelectMany(s => s.Tls!.CredentialNames.Prepend(s.Tls.CredentialName ?? ""))
-                .Where(c => c.Length > 0 && !c.Contains('/', StringComparison.Ordinal))
+                .Where(c => c.Length > 0)
+                .Select(c => CredentialName.SecretOf(c, workloadNamespace))
+                .Where(secret => secret?.Namespace == workloadNamespace)
+                .Select(secret => secret!.Value.Name)
                 .Distinct();
             foreach (var credential in credentials)
             {

@@ -71,7 +71,11 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
     private static IEnumerable<Diagnostic> CheckCredential(
         AnalysisContext context, Gateway gateway, Workload workload, string credentialName, string fieldPath)
     {
-        var (ns, name) = SecretName(credentialName, workload.Namespace);
+        if (CredentialName.SecretOf(credentialName, workload.Namespace) is not var (ns, name))
+        {
+            yield break; // builtin:// (the workload's own certificate) names no Secret.
+        }
+
         var secret = context.Config.Find<Secret>(ns, name);
         if (secret is null && context.Config.OfType<Certificate>().Any(c =>
                 c.Spec.SecretName == name && c.Metadata.Namespace == ns && Http01ChallengeAnalyzer.IssuanceIsVisible(context, c)))
@@ -101,15 +105,19 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
     private static Diagnostic? CheckCa(
         AnalysisContext context, Gateway gateway, Workload workload, ServerTlsSettings tls, string credentialName, int server)
     {
-        var (ns, name) = SecretName(credentialName, workload.Namespace);
+        if (CredentialName.SecretOf(credentialName, workload.Namespace) is not var (ns, name))
+        {
+            return null;
+        }
+
         if (!string.IsNullOrEmpty(tls.CaCertCredentialName))
         {
-            if (tls.CaCertCredentialName.StartsWith("configmap://", StringComparison.Ordinal))
+            if (tls.CaCertCredentialName.StartsWith("configmap://", StringComparison.Ordinal)
+                || CredentialName.SecretOf(tls.CaCertCredentialName, workload.Namespace) is not var (caNs, caName))
             {
                 return null;
             }
 
-            var (caNs, caName) = SecretName(tls.CaCertCredentialName, workload.Namespace);
             return context.Config.Find<Secret>(caNs, caName) is null
                 ? Messages.ReferencedResourceNotFound.At(
                     gateway,
@@ -126,7 +134,7 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
             return null; // Already reported as missing.
         }
 
-        if (context.Config.Find<Secret>(ns, name + "-cacert") is not null || main.HasKey("ca.crt") || main.HasKey("cacert"))
+        if (CredentialName.CaSecret(context.Config, ns, name) is { } caSecret && CredentialName.CaKey(caSecret) is not null)
         {
             return null;
         }
@@ -140,12 +148,6 @@ public sealed class GatewaySecretAnalyzer : IAnalyzer
             credentialName,
             $"{ns}/{name}-cacert",
             $"{ns}/{name}");
-    }
-
-    private static (string Namespace, string Name) SecretName(string credentialName, string workloadNamespace)
-    {
-        var slash = credentialName.IndexOf('/', StringComparison.Ordinal);
-        return slash > 0 ? (credentialName[..slash], credentialName[(slash + 1)..]) : (workloadNamespace, credentialName);
     }
 
     private static string MissingSecretAdvice(AnalysisContext context, Workload workload, string ns, string name)

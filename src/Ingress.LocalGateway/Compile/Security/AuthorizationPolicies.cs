@@ -20,7 +20,7 @@ public static class AuthorizationPolicies
         {
             var compiled = AuthorizationPolicyCompiler.Compile(policy, out var errors);
             all.AddRange(errors);
-            if (compiled is not null && PolicySelection.Applies(policy, policy.Spec.Selector, workload, rootNamespace))
+            if (compiled is not null && PolicySelection.Applies(policy, policy.Spec.Selector, policy.Spec.TargetRef, policy.Spec.TargetRefs, workload, rootNamespace))
             {
                 selected.Add(compiled);
             }

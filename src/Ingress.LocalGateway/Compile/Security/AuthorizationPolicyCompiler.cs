@@ -29,11 +29,11 @@ public static class AuthorizationPolicyCompiler
                 "test the DENY/ALLOW parts locally and the external authorizer in a cluster"));
         }
 
-        if (spec.TargetRef is not null || spec.TargetRefs.Count > 0)
+        if (PolicySelection.UnsupportedTarget(spec.TargetRef, spec.TargetRefs) is { } target)
         {
-            errors.Add(Error(policy, SecurityCodes.TargetRefUnsupported, spec.TargetRef is not null ? "spec.targetRef" : "spec.targetRefs",
-                "targetRef(s) select Kubernetes Gateway API resources, which are not supported by the local gateway: " +
-                "use spec.selector with the gateway's or workload's labels"));
+            errors.Add(Error(policy, SecurityCodes.TargetRefUnsupported, target,
+                "only a targetRef to a Gateway (gateway.networking.k8s.io) is supported by the local gateway; the other kinds " +
+                "select waypoints: use spec.selector with the workload's labels"));
         }
 
         var rules = new List<CompiledRule>();

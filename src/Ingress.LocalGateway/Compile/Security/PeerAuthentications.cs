@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ingress.Config.Istio;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Snapshot.Security;
 
@@ -16,8 +17,7 @@ public static class PeerAuthentications
         string rootNamespace = PolicySelection.DefaultRootNamespace)
     {
         PeerAuthentication? mesh = null, ns = null, wl = null;
-        foreach (var policy in config.OfType<PeerAuthentication>().OrderBy(p => p.Metadata.CreationTimestamp ?? DateTimeOffset.MinValue)
-                     .ThenBy(p => p.Metadata.Name, StringComparer.Ordinal))
+        foreach (var policy in CreationOrder.Sort(config.OfType<PeerAuthentication>()))
         {
             var hasSelector = policy.Spec.Selector is { MatchLabels.Count: > 0 };
             if (!hasSelector && policy.Metadata.Namespace == rootNamespace)

@@ -19,15 +19,15 @@ public static class RequestAuthentications
         var rules = new List<(RequestAuthentication Policy, JwtRule Rule, int Index)>();
         foreach (var policy in config.OfType<RequestAuthentication>())
         {
-            if (policy.Spec.TargetRef is not null || policy.Spec.TargetRefs.Count > 0)
+            if (PolicySelection.UnsupportedTarget(policy.Spec.TargetRef, policy.Spec.TargetRefs) is { } target)
             {
-                diagnostics.Add(Finding(policy, Severity.Error, SecurityCodes.TargetRefUnsupported, "spec.targetRefs",
-                    "targetRef(s) select Kubernetes Gateway API resources, which are not supported by the local gateway: " +
-                    "use spec.selector with the workload's labels"));
+                diagnostics.Add(Finding(policy, Severity.Error, SecurityCodes.TargetRefUnsupported, target,
+                    "only a targetRef to a Gateway (gateway.networking.k8s.io) is supported by the local gateway; the other kinds " +
+                    "select waypoints: use spec.selector with the workload's labels"));
                 continue;
             }
 
-            if (!PolicySelection.Applies(policy, policy.Spec.Selector, workload, rootNamespace))
+            if (!PolicySelection.Applies(policy, policy.Spec.Selector, policy.Spec.TargetRef, policy.Spec.TargetRefs, workload, rootNamespace))
             {
                 continue;
             }

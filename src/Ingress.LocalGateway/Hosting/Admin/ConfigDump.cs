@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Ingress.Config.GatewayApi;
 using Ingress.LocalGateway.Snapshot;
 using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Tracing;
@@ -83,6 +84,7 @@ public static class ConfigDump
         ["samplingPercentage"] = snapshot.SamplingPercentage,
         ["tracing"] = JsonSerializer.SerializeToNode(snapshot.Tracing, ConfigDumpJson.Default.TracingPolicy),
         ["diagnostics"] = Array(snapshot.Diagnostics, d => JsonValue.Create(d.ToString())),
+        ["gatewayApi"] = GatewayApiStatusReport.ToJson(snapshot.GatewayApi),
     };
 
     /// <summary>The dump as indented JSON.</summary>
@@ -157,7 +159,7 @@ public static class ConfigDump
             case ForwardAction forward:
                 text.Append("route ");
                 text.Append(string.Join(", ", forward.Destinations.Select(d =>
-                    (d.Cluster is null ? d.ClusterName + " (not found: 503 NC)" : d.ClusterName) +
+                    (d.Cluster is null ? $"{d.ClusterName} (not found: {forward.ClusterNotFoundStatus} NC)" : d.ClusterName) +
                     (forward.Destinations.Count > 1 ? $" weight {d.Weight}" : ""))));
                 break;
             case RedirectAction redirect:
@@ -180,6 +182,11 @@ public static class ConfigDump
                 if (redirect.Path is not null)
                 {
                     text.Append(" uri=").Append(redirect.Path);
+                }
+
+                if (redirect.PrefixRewrite is not null)
+                {
+                    text.Append(" path ").Append(redirect.PrefixRewrite);
                 }
 
                 break;
@@ -245,6 +252,8 @@ public static class ConfigDump
                 .Append(policy.DryRun ? " (dry run)" : "").Append(": ").Append(policy.Rules.Count).Append(" rule(s)\n");
         }
 
+        // The Gateway API objects' status, as a controller would write it.
+        text.Append(GatewayApiStatusReport.ToText(snapshot.GatewayApi));
         foreach (var diagnostic in snapshot.Diagnostics)
         {
             text.Append(diagnostic).Append('\n');
@@ -262,13 +271,7 @@ public static class ConfigDump
     };
 
     /// <summary>MeshConfig's spelling of a path normalization.</summary>
-    public static string PathNormalizationName(PathNormalization mode) => mode switch
-    {
-        PathNormalization.None => "NONE",
-        PathNormalization.MergeSlashes => "MERGE_SLASHES",
-        PathNormalization.DecodeAndMergeSlashes => "DECODE_AND_MERGE_SLASHES",
-        _ => "BASE",
-    };
+    public static string PathNormalizationName(PathNormalization mode) => mode.MeshConfigName();
 
     private static void AppendTable(StringBuilder text, RouteTable table, string indent)
     {

@@ -97,20 +97,21 @@ public sealed partial class PortListener : IAsyncDisposable
             throw new AuthenticationException($"port {port} no longer serves HTTPS");
         }
 
-        var server = listener.SelectServer(string.IsNullOrEmpty(sni) ? null : sni);
-        if (server is null)
+        var choice = listener.ChooseTls(sni);
+        if (choice.Server is null)
         {
             LogNoServer(self._logger, sni ?? "", port);
-            throw new AuthenticationException($"no Gateway server on port {port} matches SNI '{sni}'");
+            throw new AuthenticationException(choice.Refusal);
         }
 
-        if (server.Tls.Options is null)
+        var server = choice.Server;
+        if (choice.Refusal is not null)
         {
             LogCredentialFailure(self._logger, sni ?? "", port, server.Tls.CredentialSource, server.Tls.Failure ?? "");
-            throw new AuthenticationException(server.Tls.Failure);
+            throw new AuthenticationException(choice.Refusal);
         }
 
-        return ValueTask.FromResult(server.Tls.Options);
+        return ValueTask.FromResult(server.Tls.Options!);
     }
 
     /// <summary>Closes the listening socket: new connections are refused, open ones keep being served.</summary>

@@ -73,7 +73,7 @@ public sealed partial class ForwardingStage : IRequestStage
         PrepareUpstreamRequest(request, route, destination, action.Destinations.Count > 1);
         if (request.Upstream is not { } cluster)
         {
-            await LocalReply.ClusterNotFound(request).ConfigureAwait(false);
+            await LocalReply.ClusterNotFound(request, action.ClusterNotFoundStatus).ConfigureAwait(false);
             return true;
         }
 

@@ -44,6 +44,7 @@ public sealed class GatewaySecurityStage(int numTrustedProxies = 0) : IRequestSt
             Scheme = request.Scheme,
         }, http.RequestAborted).ConfigureAwait(false);
         request.Jwt = outcome.Jwt;
+        request.SecurityVerdict = outcome;
         if (outcome.Denied)
         {
             request.ResponseDetails = outcome.Details;

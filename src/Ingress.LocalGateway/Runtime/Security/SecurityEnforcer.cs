@@ -35,6 +35,12 @@ public sealed record ConnectionFacts
 public sealed record SecurityOutcome(bool Denied, string? Details, VerifiedJwt? Jwt)
 {
     public static SecurityOutcome Allowed { get; } = new(false, null, null);
+
+    /// <summary>Why JWT authentication refused the request (Envoy's status text), or null when it passed.</summary>
+    public string? JwtFailure { get; init; }
+
+    /// <summary>What authorization decided, or null when it did not run (no policy, or authentication refused first).</summary>
+    public AuthorizationDecision? Authorization { get; init; }
 }
 
 /// <summary>
@@ -68,7 +74,7 @@ public static class SecurityEnforcer
                 ? $"Bearer realm=\"{realm}\""
                 : $"Bearer realm=\"{realm}\", error=\"invalid_token\"";
             await WriteAsync(http, JwtStatus.HttpStatus(failure), failure).ConfigureAwait(false);
-            return new SecurityOutcome(true, JwtStatus.Details(failure), null);
+            return new SecurityOutcome(true, JwtStatus.Details(failure), null) { JwtFailure = failure };
         }
 
         foreach (var (name, value) in result.AddHeaders)
@@ -106,10 +112,10 @@ public static class SecurityEnforcer
         if (!decision.Allowed)
         {
             await WriteAsync(http, StatusCodes.Status403Forbidden, AuthorizationEvaluator.DeniedBody).ConfigureAwait(false);
-            return new SecurityOutcome(true, decision.Details, result.Jwt);
+            return new SecurityOutcome(true, decision.Details, result.Jwt) { Authorization = decision };
         }
 
-        return new SecurityOutcome(false, null, result.Jwt);
+        return new SecurityOutcome(false, null, result.Jwt) { Authorization = decision };
     }
 
     private static IPAddress Normalize(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;

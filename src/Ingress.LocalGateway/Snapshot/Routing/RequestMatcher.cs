@@ -24,26 +24,32 @@ public sealed class RequestMatcher
                               && QueryParams.Count == 0 && Method is null && Authority is null && Scheme is null;
 
     /// <summary>Whether the request satisfies every condition.</summary>
-    public bool Matches(IRoutedRequest request)
+    public bool Matches(IRoutedRequest request) => FirstMismatch(request).IsNone;
+
+    /// <summary>
+    /// The first condition the request fails, in the order they are checked, or <see cref="MatchMismatch.None"/> when
+    /// it satisfies every one. The one evaluation both routing and <c>ingress explain</c> use.
+    /// </summary>
+    public MatchMismatch FirstMismatch(IRoutedRequest request)
     {
         if (!Path.Matches(request.Path))
         {
-            return false;
+            return new MatchMismatch(MatchCondition.Uri, 0);
         }
 
         if (Method is not null && !Method.Matches(request.Method))
         {
-            return false;
+            return new MatchMismatch(MatchCondition.Method, 0);
         }
 
         if (Scheme is not null && !Scheme.Matches(request.Scheme))
         {
-            return false;
+            return new MatchMismatch(MatchCondition.Scheme, 0);
         }
 
         if (Authority is not null && !Authority.Matches(request.Authority))
         {
-            return false;
+            return new MatchMismatch(MatchCondition.Authority, 0);
         }
 
         var headers = Headers;
@@ -51,7 +57,7 @@ public sealed class RequestMatcher
         {
             if (!(headers[i].ClaimPath is null ? headers[i].Matches(request.Headers) : headers[i].MatchesClaim(request.Jwt)))
             {
-                return false;
+                return new MatchMismatch(MatchCondition.Header, i);
             }
         }
 
@@ -60,12 +66,33 @@ public sealed class RequestMatcher
         {
             if (!query[i].Matches(request.Query))
             {
-                return false;
+                return new MatchMismatch(MatchCondition.QueryParam, i);
             }
         }
 
-        return true;
+        return MatchMismatch.None;
     }
+}
+
+/// <summary>The kinds of condition of a <see cref="RequestMatcher"/>.</summary>
+public enum MatchCondition
+{
+    None,
+    Uri,
+    Method,
+    Scheme,
+    Authority,
+    Header,
+    QueryParam,
+}
+
+/// <summary>A failed condition of a <see cref="RequestMatcher"/>: its kind and, for headers and query parameters, its index.</summary>
+public readonly record struct MatchMismatch(MatchCondition Condition, int Index)
+{
+    /// <summary>Every condition held.</summary>
+    public static MatchMismatch None => default;
+
+    public bool IsNone => Condition == MatchCondition.None;
 }
 
 /// <summary>A header condition; <see cref="Invert"/> for <c>withoutHeaders</c> (a missing header counts as empty).</summary>

@@ -14,6 +14,12 @@ public sealed class ForwardAction : RouteAction
     /// <summary>Sum of the weights; the pick is uniform over it.</summary>
     public required int TotalWeight { get; init; }
 
+    /// <summary>
+    /// The status when the picked destination has no cluster: Envoy's 503 (NC), or 500 for Gateway API routes (Istio
+    /// sets <c>cluster_not_found_response_code</c> for them, as the Gateway API asks of a backend that does not resolve).
+    /// </summary>
+    public int ClusterNotFoundStatus { get; init; } = 503;
+
     /// <summary>Picks a destination by weight (one destination: no random draw).</summary>
     public WeightedDestination Pick()
     {

@@ -38,6 +38,12 @@ public sealed class VirtualHost
     /// <summary>Set by <c>tls.httpsRedirect</c> on the HTTP server: every request gets a 301 to https.</summary>
     public bool RequireTls { get; init; }
 
+    /// <summary>
+    /// VirtualService rules that became no route because an earlier catch-all rule of theirs takes every request (Istio
+    /// builds nothing after a catch-all), for <c>ingress explain</c> to name.
+    /// </summary>
+    public IReadOnlyList<UnreachableRule> Unreachable { get; init; } = [];
+
     /// <summary>The first route whose match holds, or null (404 NR).</summary>
     public RouteEntry? Match(IRoutedRequest request)
     {
@@ -53,6 +59,11 @@ public sealed class VirtualHost
         return null;
     }
 }
+
+/// <summary>A VirtualService rule (or match) no route was built for, and the catch-all route that shadows it.</summary>
+/// <param name="Source">The rule: <c>ns/name spec.http[i]</c> or <c>ns/name spec.http[i].match[j]</c>.</param>
+/// <param name="ShadowedBy">The catch-all route's source.</param>
+public sealed record UnreachableRule(string Source, string ShadowedBy);
 
 /// <summary>
 /// A route configuration (<c>http.80</c>, <c>https.443.https.gw.ns</c>): virtual hosts selected by Host exact, then the
@@ -98,11 +109,15 @@ public sealed class RouteTable
     public IReadOnlyList<VirtualHost> VirtualHosts { get; }
 
     /// <summary>The virtual host for a Host header value (its port ignored), or null.</summary>
-    public VirtualHost? Select(ReadOnlySpan<char> authority)
+    public VirtualHost? Select(ReadOnlySpan<char> authority) => Select(authority, out _);
+
+    /// <summary>The virtual host for a Host header value (its port ignored), or null, and which rule chose it.</summary>
+    public VirtualHost? Select(ReadOnlySpan<char> authority, out HostMatch how)
     {
         var host = HostNames.StripPort(authority);
         if (_exactLookup.TryGetValue(host, out var exact))
         {
+            how = HostMatch.Exact;
             return exact;
         }
 
@@ -110,10 +125,28 @@ public sealed class RouteTable
         {
             if (host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
             {
+                how = HostMatch.Wildcard;
                 return vhost;
             }
         }
 
+        how = _any is null ? HostMatch.None : HostMatch.Any;
         return _any;
     }
+}
+
+/// <summary>How a Host header (or an SNI) chose a virtual host (or a server): Envoy's order.</summary>
+public enum HostMatch
+{
+    /// <summary>Nothing matched.</summary>
+    None,
+
+    /// <summary>The name itself.</summary>
+    Exact,
+
+    /// <summary>The longest <c>*.suffix</c> that covers it.</summary>
+    Wildcard,
+
+    /// <summary><c>*</c>: any name.</summary>
+    Any,
 }

@@ -38,6 +38,13 @@ public sealed class StringMatcher
     public static StringMatcher Prefix(string value, bool ignoreCase = false) =>
         new(StringMatchKind.Prefix, value, ignoreCase, null);
 
+    /// <summary>
+    /// Envoy's <c>path_separated_prefix</c> (Istio's match for a Gateway API PathPrefix): the value is the whole path or
+    /// is followed by <c>/</c>, so <c>/api</c> takes <c>/api</c> and <c>/api/x</c> but not <c>/apix</c>.
+    /// </summary>
+    public static StringMatcher PathSeparatedPrefix(string value) =>
+        new(StringMatchKind.PathSeparatedPrefix, value, false, null);
+
     /// <summary>Whether the value matches.</summary>
     public bool Matches(ReadOnlySpan<char> value)
     {
@@ -46,6 +53,8 @@ public sealed class StringMatcher
         {
             StringMatchKind.Exact => value.Equals(Value, comparison),
             StringMatchKind.Prefix => value.StartsWith(Value, comparison),
+            StringMatchKind.PathSeparatedPrefix => value.StartsWith(Value, StringComparison.Ordinal) &&
+                                                   (value.Length == Value.Length || value[Value.Length] == '/'),
             StringMatchKind.Regex => _regex!.IsMatch(value),
             _ => true,
         };
@@ -56,6 +65,7 @@ public sealed class StringMatcher
     {
         StringMatchKind.Exact => $"exact:{Value}",
         StringMatchKind.Prefix => $"prefix:{Value}",
+        StringMatchKind.PathSeparatedPrefix => $"path_separated_prefix:{Value}",
         StringMatchKind.Regex => $"regex:{Value}",
         _ => "present",
     };
@@ -68,6 +78,9 @@ public enum StringMatchKind
     Prefix,
     Regex,
     Present,
+
+    /// <summary>A prefix that ends at a path segment (Envoy's <c>path_separated_prefix</c>).</summary>
+    PathSeparatedPrefix,
 }
 
 /// <summary>RE2 patterns run on .NET's linear-time engine, which refuses what RE2 refuses.</summary>

@@ -18,6 +18,12 @@ public sealed class MeshCa : IDisposable
     /// <summary>The identity Istio's default ingress gateway has.</summary>
     public const string IngressGatewayIdentity = "spiffe://cluster.local/ns/istio-system/sa/istio-ingressgateway-service-account";
 
+    /// <summary>
+    /// The identity of the gateway Istio deploys for a Gateway API Gateway of class istio: the service account
+    /// <c>&lt;name&gt;-istio</c> in the Gateway's namespace.
+    /// </summary>
+    public static string GatewayApiIdentity(string ns, string gatewayName) => SpiffeId(ns, gatewayName + "-istio");
+
     private readonly ECDsa _key;
 
     private MeshCa(X509Certificate2 root, ECDsa key, string directory)

@@ -1,6 +1,6 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Ingress.Config.Istio;
 
 namespace Ingress.LocalGateway.Snapshot.Security.Authorization;
 
@@ -16,25 +16,20 @@ internal sealed class IpBlock
         _prefixLength = prefixLength;
     }
 
-    /// <summary>Parses <c>10.0.0.1</c>, <c>10.0.0.0/8</c>, <c>::1</c> or <c>fd00::/8</c>; null when it is neither.</summary>
+    /// <summary>
+    /// Parses <c>10.0.0.1</c>, <c>10.0.0.0/8</c>, <c>::1</c> or <c>fd00::/8</c> as Istio's validation reads them (Go's
+    /// <c>netip</c>, <see cref="IpAddresses"/>); null when it is neither.
+    /// </summary>
     public static IpBlock? TryParse(string text)
     {
-        var slash = text.IndexOf('/', StringComparison.Ordinal);
-        var addressText = slash >= 0 ? text[..slash] : text;
-        if (!IPAddress.TryParse(addressText, out var address))
+        if (text.Contains('/', StringComparison.Ordinal))
         {
-            return null;
+            return IpAddresses.TryParsePrefix(text, out var network, out var bits) ? new IpBlock(network.GetAddressBytes(), bits) : null;
         }
 
-        var bytes = address.GetAddressBytes();
-        var max = bytes.Length * 8;
-        var prefix = max;
-        if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix > max))
-        {
-            return null;
-        }
-
-        return new IpBlock(bytes, prefix);
+        return IpAddresses.TryParseAddress(text, out var address)
+            ? new IpBlock(address.GetAddressBytes(), address.GetAddressBytes().Length * 8)
+            : null;
     }
 
     public bool Contains(IPAddress? address)
