@@ -57,7 +57,7 @@ public static class AnalyzeCommand
             [
                 new Diagnostic
                 {
-                    Code = "IST0001",
+                    Code = Messages.InternalError.Code,
                     Severity = Severity.Error,
                     Message = $"Internal error: analyzer {analyzer.Name} failed: {e.Message}",
                 },

@@ -6,9 +6,9 @@ using Ingress.Config.GatewayApi;
 using Ingress.Config.Loading;
 using Ingress.LocalGateway;
 using Ingress.LocalGateway.Compile;
+using Ingress.LocalGateway.Hosting.Endpoints;
 using Ingress.LocalGateway.Runtime.Security.Mtls;
 using Ingress.LocalGateway.Snapshot.Upstreams;
-using Ingress.LocalGateway.Hosting.Endpoints;
 using PathMode = Ingress.LocalGateway.Snapshot.PathNormalization;
 
 namespace Ingress.Cli.Commands;
@@ -214,7 +214,7 @@ internal sealed class GatewayOptionSet
     /// </summary>
     public static string? UnsupportedHint(IEnumerable<Ingress.Config.Diagnostics.Diagnostic> findings)
     {
-        var refused = findings.Count(d => d.Code == CompileDiagnostics.UnsupportedCode && d.Severity == Ingress.Config.Diagnostics.Severity.Error);
+        var refused = findings.Count(d => d.Code == GatewayCodes.Unsupported && d.Severity == Ingress.Config.Diagnostics.Severity.Error);
         return refused == 0
             ? null
             : $"error: {refused} field(s) above are not implemented by the local gateway (ING0201): remove them, or pass " +

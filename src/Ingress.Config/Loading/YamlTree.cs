@@ -129,6 +129,13 @@ internal static class YamlTreeReader
         {
             error = new YamlSyntaxError(Describe(e), (int)e.Start.Line, (int)e.Start.Column);
         }
+        catch (InvalidOperationException)
+        {
+            var at = parser.Current?.Start ?? Mark.Empty;
+            // YamlDotNet's scanner throws this instead of a YamlException on some malformed flow collections (a flow
+            // mapping left open across lines): still the input's fault, so it is reported where the parser stood.
+            error = new YamlSyntaxError("the YAML is malformed after this point (an unclosed '{' or '['?)", (int)at.Line, (int)at.Column);
+        }
 
         return documents;
     }

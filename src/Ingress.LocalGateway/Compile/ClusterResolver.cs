@@ -1,3 +1,4 @@
+using Ingress.Config.Analysis;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
 using Ingress.LocalGateway.Compile.Security;
@@ -51,7 +52,7 @@ public sealed class ClusterResolver
         var resolvedPort = port ?? InferPort(service, hostEndpoints);
         if (service is null && hostEndpoints.Count == 0)
         {
-            _diagnostics.Add("IST0101", Severity.Warning, owner, fieldPath + ".host",
+            _diagnostics.Add(Messages.ReferencedResourceNotFound.Code, Severity.Warning, owner, fieldPath + ".host",
                 $"Referenced host not found: \"{host}\"; requests routed to it get 503 NC. Give it a local address with " +
                 $"--endpoint {host}:{(resolvedPort == 0 ? 80 : resolvedPort)}=http://127.0.0.1:<port>");
             return (null, resolvedPort);
@@ -63,7 +64,7 @@ public sealed class ClusterResolver
             subsetLabels = FindSubset(host, subset)?.Labels;
             if (subsetLabels is null)
             {
-                _diagnostics.Add("IST0101", Severity.Warning, owner, fieldPath + ".subset",
+                _diagnostics.Add(Messages.ReferencedResourceNotFound.Code, Severity.Warning, owner, fieldPath + ".subset",
                     $"Referenced host+subset in destinationrule not found: \"{host}+{subset}\"; requests routed to it get 503 NC");
                 return (null, resolvedPort);
             }

@@ -6,9 +6,6 @@ namespace Ingress.LocalGateway.Compile;
 /// <summary>Collects the gateway's own findings while a config is compiled, each with its resource, field and line.</summary>
 public sealed class CompileDiagnostics
 {
-    /// <summary>The code of everything in the YAML that the local gateway does not implement.</summary>
-    public const string UnsupportedCode = "ING0201";
-
     private readonly List<Diagnostic> _items = [];
     private readonly UnsupportedFields _allowed;
 
@@ -42,12 +39,12 @@ public sealed class CompileDiagnostics
     {
         if (_allowed.Allows(fieldPath))
         {
-            Add(UnsupportedCode, Severity.Warning, resource, fieldPath,
+            Add(GatewayCodes.Unsupported, Severity.Warning, resource, fieldPath,
                 $"{fieldPath}: {what} is not supported by the local gateway and is left out (--allow-unsupported); see docs/gateway.md");
         }
         else
         {
-            Add(UnsupportedCode, Severity.Error, resource, fieldPath,
+            Add(GatewayCodes.Unsupported, Severity.Error, resource, fieldPath,
                 $"{fieldPath}: {what} is not supported by the local gateway: remove it, or start with --allow-unsupported " +
                 "to serve the rest without it; see docs/gateway.md");
         }

@@ -9,9 +9,6 @@ namespace Ingress.LocalGateway.Compile;
 /// </summary>
 public static class DestinationRuleSupport
 {
-    /// <summary>A field that has no effect locally (one locality, no slow start).</summary>
-    public const string NoLocalEffectCode = "ING0240";
-
     /// <summary>Reports every rule's unsupported and ineffective fields.</summary>
     public static void Report(ConfigSet config, CompileDiagnostics diagnostics)
     {
@@ -83,13 +80,13 @@ public static class DestinationRuleSupport
 
             if (lb.LocalityLbSetting is not null || lb.ZoneAwareLbSetting is not null)
             {
-                diagnostics.Add(NoLocalEffectCode, Severity.Info, rule, at + (lb.LocalityLbSetting is not null ? ".localityLbSetting" : ".zoneAwareLbSetting"),
+                diagnostics.Add(GatewayCodes.NoLocalEffect, Severity.Info, rule, at + (lb.LocalityLbSetting is not null ? ".localityLbSetting" : ".zoneAwareLbSetting"),
                     $"{at}: locality load balancing has no effect locally: every local endpoint is in the gateway's own locality");
             }
 
             if (lb.Warmup is not null || lb.WarmupDurationSecs is not null)
             {
-                diagnostics.Add(NoLocalEffectCode, Severity.Info, rule, at + (lb.Warmup is not null ? ".warmup" : ".warmupDurationSecs"),
+                diagnostics.Add(GatewayCodes.NoLocalEffect, Severity.Info, rule, at + (lb.Warmup is not null ? ".warmup" : ".warmupDurationSecs"),
                     $"{at}: warmup (slow start) is not applied locally: a new endpoint gets its full share of requests at once");
             }
         }

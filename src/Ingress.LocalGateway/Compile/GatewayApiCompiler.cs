@@ -277,7 +277,7 @@ public sealed class GatewayApiCompiler
     {
         if (!Re2.TryCompile(pattern, anchored: true, out _, out var error))
         {
-            _diagnostics.Add("ING0221", Severity.Error, rule.Route, fieldPath,
+            _diagnostics.Add(GatewayCodes.InvalidRegex, Severity.Error, rule.Route, fieldPath,
                 $"regex \"{pattern}\" is not a valid RE2 pattern: {error}");
             return null;
         }

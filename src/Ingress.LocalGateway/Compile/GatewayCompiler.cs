@@ -73,7 +73,7 @@ public sealed class GatewayCompiler
                 // cannot serve both, so the first protocol stays.
                 if (secure.ContainsKey(port))
                 {
-                    diagnostics.Add("ING0230", Severity.Warning, gateway, path + ".port",
+                    diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
                         $"port {port} already serves HTTPS from another server; Istio keeps the first protocol on a port, so this server is left out");
                     continue;
                 }
@@ -85,7 +85,7 @@ public sealed class GatewayCompiler
             {
                 if (plain.ContainsKey(port))
                 {
-                    diagnostics.Add("ING0230", Severity.Warning, gateway, path + ".port",
+                    diagnostics.Add(GatewayCodes.PortProtocolConflict, Severity.Warning, gateway, path + ".port",
                         $"port {port} already serves plain HTTP from another server; Istio keeps the first protocol on a port, so this server is left out");
                     continue;
                 }

@@ -59,7 +59,7 @@ public sealed class PolicyCompiler
             return value == TimeSpan.Zero ? null : value;
         }
 
-        diagnostics.Add("ING0224", Severity.Error, vs, rulePath + ".timeout",
+        diagnostics.Add(GatewayCodes.InvalidTimeout, Severity.Error, vs, rulePath + ".timeout",
             $"timeout \"{rule.Timeout}\" is not a duration such as 1s or 250ms");
         return null;
     }
@@ -135,7 +135,7 @@ public sealed class PolicyCompiler
         if (retries.RetryRemoteLocalities == true)
         {
             // Locally every endpoint is in one locality, so Envoy's previous_priorities has nothing to choose between.
-            diagnostics.Add(CompileDiagnostics.UnsupportedCode, Severity.Info, vs, path + ".retryRemoteLocalities",
+            diagnostics.Add(GatewayCodes.Unsupported, Severity.Info, vs, path + ".retryRemoteLocalities",
                 $"{path}.retryRemoteLocalities has no effect locally: every local endpoint is in the same locality");
         }
 

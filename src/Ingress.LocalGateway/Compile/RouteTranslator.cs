@@ -174,7 +174,7 @@ public sealed class RouteTranslator
         }
         else
         {
-            _diagnostics.Add("ING0220", Severity.Warning, vs, rulePath,
+            _diagnostics.Add(GatewayCodes.RuleWithoutAction, Severity.Warning, vs, rulePath,
                 "the rule has no route, redirect or directResponse; Istio emits no action for it, so it is left out");
             return null;
         }
@@ -296,7 +296,7 @@ public sealed class RouteTranslator
     {
         if (match.Regex is { } regex && regex != "*" && !Re2.TryCompile(regex, anchored: true, out _, out var error))
         {
-            _diagnostics.Add("ING0221", Severity.Error, vs, path + ".regex",
+            _diagnostics.Add(GatewayCodes.InvalidRegex, Severity.Error, vs, path + ".regex",
                 $"regex \"{regex}\" is not a valid RE2 pattern: {error}");
             matcher = null;
             return false;
@@ -317,7 +317,7 @@ public sealed class RouteTranslator
         {
             if (!Re2.TryCompile(pattern, anchored: false, out var regex, out var error))
             {
-                _diagnostics.Add("ING0221", Severity.Error, vs, rulePath + ".rewrite.uriRegexRewrite.match",
+                _diagnostics.Add(GatewayCodes.InvalidRegex, Severity.Error, vs, rulePath + ".rewrite.uriRegexRewrite.match",
                     $"regex \"{pattern}\" is not a valid RE2 pattern: {error}");
                 return null;
             }
@@ -345,7 +345,7 @@ public sealed class RouteTranslator
         var code = redirect.RedirectCode is null or 0 ? 301 : redirect.RedirectCode.Value;
         if (code is not (301 or 302 or 303 or 307 or 308))
         {
-            _diagnostics.Add("ING0222", Severity.Warning, vs, rulePath + ".redirect.redirectCode",
+            _diagnostics.Add(GatewayCodes.UnsupportedRedirectCode, Severity.Warning, vs, rulePath + ".redirect.redirectCode",
                 $"Redirect Code {code} not yet supported by Istio: it emits the route without an action, so it is left out");
             return null;
         }
@@ -381,7 +381,7 @@ public sealed class RouteTranslator
             }
             catch (FormatException)
             {
-                _diagnostics.Add("ING0223", Severity.Error, vs, rulePath + ".directResponse.body.bytes",
+                _diagnostics.Add(GatewayCodes.InvalidDirectResponseBytes, Severity.Error, vs, rulePath + ".directResponse.body.bytes",
                     "directResponse.body.bytes is not valid base64");
                 return null;
             }

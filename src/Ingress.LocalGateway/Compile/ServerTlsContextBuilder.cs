@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Ingress.Config.Analysis;
 using Ingress.Config.Credentials;
 using Ingress.Config.Diagnostics;
 using Ingress.Config.Model;
@@ -41,7 +42,7 @@ public static class ServerTlsContextBuilder
             if (failure is not null)
             {
                 var missing = failure.StartsWith("Secret", StringComparison.Ordinal) && failure.Contains("not found", StringComparison.Ordinal);
-                diagnostics.Add(missing ? "IST0101" : "IST0161", Severity.Warning, gateway, fieldPath + ".credentialName",
+                diagnostics.Add(missing ? Messages.ReferencedResourceNotFound.Code : Messages.InvalidGatewayCredential.Code, Severity.Warning, gateway, fieldPath + ".credentialName",
                     $"{failure}; TLS handshakes for this server fail until it is fixed");
             }
         }
@@ -51,7 +52,7 @@ public static class ServerTlsContextBuilder
             (chain, failure) = FromFiles(tls.ServerCertificate!, tls.PrivateKey!);
             if (failure is not null)
             {
-                diagnostics.Add("IST0161", Severity.Warning, gateway, fieldPath + ".serverCertificate",
+                diagnostics.Add(Messages.InvalidGatewayCredential.Code, Severity.Warning, gateway, fieldPath + ".serverCertificate",
                     $"{failure}; TLS handshakes for this server fail until it is fixed");
             }
         }
@@ -60,7 +61,7 @@ public static class ServerTlsContextBuilder
             source = "none";
             chain = null;
             failure = "the server has no certificate (set tls.credentialName)";
-            diagnostics.Add("ING0210", Severity.Warning, gateway, fieldPath, failure);
+            diagnostics.Add(GatewayCodes.NoServerCertificate, Severity.Warning, gateway, fieldPath, failure);
         }
 
         if (chain is not null && failure is null)
@@ -70,7 +71,7 @@ public static class ServerTlsContextBuilder
             if (leaf.NotAfter.ToUniversalTime() < now.UtcDateTime || leaf.NotBefore.ToUniversalTime() > now.UtcDateTime)
             {
                 failure = $"the certificate from {source} is not valid now (valid {leaf.NotBefore:u} to {leaf.NotAfter:u})";
-                diagnostics.Add("IST0161", Severity.Warning, gateway, fieldPath + ".credentialName",
+                diagnostics.Add(Messages.InvalidGatewayCredential.Code, Severity.Warning, gateway, fieldPath + ".credentialName",
                     $"{failure}; TLS handshakes for this server fail until it is fixed");
             }
         }
@@ -99,7 +100,7 @@ public static class ServerTlsContextBuilder
                 chosen = CipherSuites.PolicyFor(tls.CipherSuites, out var unknown);
                 foreach (var name in unknown)
                 {
-                    diagnostics.Add("ING0211", Severity.Warning, gateway, fieldPath + ".cipherSuites",
+                    diagnostics.Add(GatewayCodes.UnknownCipherSuite, Severity.Warning, gateway, fieldPath + ".cipherSuites",
                         $"cipher suite '{name}' is not known and is left out, as Istio filters unknown suites");
                 }
             }
@@ -113,7 +114,7 @@ public static class ServerTlsContextBuilder
             var ca = ClientCa(tls, config, gatewayNamespace, out var caFailure);
             if (ca is null)
             {
-                diagnostics.Add("IST0161", Severity.Warning, gateway, fieldPath + ".credentialName",
+                diagnostics.Add(Messages.InvalidGatewayCredential.Code, Severity.Warning, gateway, fieldPath + ".credentialName",
                     $"{caFailure}; TLS handshakes for this server fail until it is fixed");
                 return new ServerTlsContext { Mode = mode, CredentialSource = source, Failure = caFailure };
             }
@@ -160,7 +161,7 @@ public static class ServerTlsContextBuilder
         max = max < 0 ? 3 : max;
         if (max < min)
         {
-            diagnostics.Add("ING0212", Severity.Warning, gateway, fieldPath + ".maxProtocolVersion",
+            diagnostics.Add(GatewayCodes.ProtocolVersionsInverted, Severity.Warning, gateway, fieldPath + ".maxProtocolVersion",
                 "maxProtocolVersion is below minProtocolVersion; using minProtocolVersion for both");
             max = min;
         }

@@ -18,9 +18,6 @@ namespace Ingress.LocalGateway.Compile;
 /// </summary>
 public sealed class TrafficPolicyCompiler
 {
-    /// <summary>Upstream TLS certificates could not be read: the cluster's connections fail (503 UF).</summary>
-    public const string TlsCredentialCode = "ING0241";
-
     private readonly ConfigSet _config;
     private readonly string _gatewayNamespace;
     private readonly CompileDiagnostics _diagnostics;
@@ -223,7 +220,7 @@ public sealed class TrafficPolicyCompiler
             : FromSecret(tls.CredentialName, mutual);
         if (failure is not null)
         {
-            _diagnostics.Add(TlsCredentialCode, Severity.Warning, rule, path,
+            _diagnostics.Add(GatewayCodes.UpstreamTlsCredential, Severity.Warning, rule, path,
                 $"{path}: {failure}; connections to this destination fail with 503 UF until it is fixed");
         }
 

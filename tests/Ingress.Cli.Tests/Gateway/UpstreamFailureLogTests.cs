@@ -49,7 +49,7 @@ public sealed class UpstreamFailureLogTests : IDisposable
         foreach (var (line, path) in failures.Zip(new[] { "/first", "/second" }))
         {
             Assert.EndsWith(
-                $" warn: Ingress.LocalGateway.Runtime.Forwarding.ForwardingStage[1500] Upstream failure UF,URX: GET 127.0.0.1:{port}{path} -> " +
+                $" warn: Ingress.LocalGateway.Runtime.Forwarding.ForwardingStage[1101] Upstream failure UF,URX: GET 127.0.0.1:{port}{path} -> " +
                 $"127.0.0.1:{stopped} (outbound|80||web.default.svc.cluster.local): " +
                 "upstream_reset_before_response_started{connection_failure}: HTTP/1.1 upstream ConnectFailure: upstream_connect_error{ConnectionRefused}",
                 line, StringComparison.Ordinal);

@@ -116,6 +116,25 @@ public class ConfigLoaderTests
     }
 
     [Fact]
+    public void Reports_a_flow_mapping_left_open_across_lines_instead_of_failing()
+    {
+        // YamlDotNet's scanner throws InvalidOperationException (not a YamlException) on this input: it once escaped the
+        // loader, so a gateway reloading such a file failed the reload with an exception instead of a finding.
+        var result = Load("""
+            apiVersion: security.istio.io/v1
+            kind: PeerAuthentication
+            metadata: {name: default, namespace: httpserver
+            spec: {}
+            """);
+
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal(LoaderCodes.SyntaxError, error.Code);
+        Assert.Equal("test.yaml", error.Location.File);
+        Assert.Contains("an unclosed '{' or '['?", error.Message, StringComparison.Ordinal);
+        Assert.True(result.HasUnreadableInput);
+    }
+
+    [Fact]
     public void Explains_an_unquoted_wildcard_host()
     {
         var result = Load("""

@@ -1,8 +1,8 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Tests.Infrastructure;
 using Ingress.LocalGateway.Hosting;
 using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Tests.Infrastructure;
 
 namespace Ingress.LocalGateway.Tests.Behaviour;
 
@@ -31,7 +31,7 @@ public sealed class InPlaceReloadTests
           http: [{directResponse: {status: 200, body: {string: BODY}}}]
         """.Replace("BODY", body, StringComparison.Ordinal);
 
-    private const string EmptyRefusal = "Error [ING0240] the config holds no resources (an empty or half-written file?); config version ";
+    private const string EmptyRefusal = "Error [ING0260] the config holds no resources (an empty or half-written file?); config version ";
 
     [Fact]
     public async Task In_place_rewrites_under_load_keep_the_listener_and_fail_no_request()
@@ -122,9 +122,9 @@ public sealed class InPlaceReloadTests
 
             Assert.Equal(ReloadOutcome.Refused, result.Outcome);
             var refusal = Assert.Single(result.Diagnostics, d => d.Severity == Severity.Error);
-            Assert.Equal("ING0240", refusal.Code);
+            Assert.Equal("ING0260", refusal.Code);
             Assert.Equal(
-                $"{dir}: Error [ING0240] the config holds no resources (an empty or half-written file?); config version 1 keeps serving. " +
+                $"{dir}: Error [ING0260] the config holds no resources (an empty or half-written file?); config version 1 keeps serving. " +
                 "To stop serving, stop the gateway",
                 refusal.ToString());
             Assert.Contains((Microsoft.Extensions.Logging.LogLevel.Error, "Config refused: " + refusal), logs.Entries);
@@ -153,7 +153,7 @@ public sealed class InPlaceReloadTests
             var result = await host.ReloadAsync();
 
             Assert.Equal(ReloadOutcome.Refused, result.Outcome);
-            var refusal = Assert.Single(result.Diagnostics, d => d.Code == "ING0241");
+            var refusal = Assert.Single(result.Diagnostics, d => d.Code == "ING0261");
             Assert.Equal(
                 "the config would remove every listener (no Gateway selecting this gateway's labels has a server); config version 1 keeps serving. " +
                 "To stop serving, stop the gateway",

@@ -1,10 +1,10 @@
 using System.Net;
 using Ingress.Config.Diagnostics;
-using Ingress.LocalGateway.Tests.Infrastructure;
-using Microsoft.Extensions.Logging.Abstractions;
 using Ingress.LocalGateway.Compile;
 using Ingress.LocalGateway.Hosting;
 using Ingress.LocalGateway.Hosting.Reload;
+using Ingress.LocalGateway.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ingress.LocalGateway.Tests.Behaviour;
 
@@ -70,7 +70,7 @@ public sealed class UnsupportedFieldTests
         var started = await host.StartAsync();
 
         Assert.False(started.Started);
-        var finding = Assert.Single(started.Diagnostics, d => d.Code == CompileDiagnostics.UnsupportedCode);
+        var finding = Assert.Single(started.Diagnostics, d => d.Code == GatewayCodes.Unsupported);
         Assert.Equal(Severity.Error, finding.Severity);
         Assert.Equal("VirtualService default/vs", finding.Resource);
         Assert.Equal("spec.tcp", finding.FieldPath);
@@ -89,7 +89,7 @@ public sealed class UnsupportedFieldTests
         var body = await gw.Client(80).GetStringAsync("http://x/");
 
         Assert.Equal("served", body);
-        var finding = Assert.Single(gw.Host.Snapshots.Current.Diagnostics, d => d.Code == CompileDiagnostics.UnsupportedCode);
+        var finding = Assert.Single(gw.Host.Snapshots.Current.Diagnostics, d => d.Code == GatewayCodes.Unsupported);
         Assert.Equal(Severity.Warning, finding.Severity);
         Assert.Equal(TcpLeftOut, finding.Message);
     }
@@ -106,7 +106,7 @@ public sealed class UnsupportedFieldTests
         var started = await host.StartAsync();
 
         Assert.False(started.Started);
-        var findings = started.Diagnostics.Where(d => d.Code == CompileDiagnostics.UnsupportedCode)
+        var findings = started.Diagnostics.Where(d => d.Code == GatewayCodes.Unsupported)
             .Select(d => (d.Severity, d.FieldPath, d.Location.Line)).OrderBy(f => f.Line).ToList();
         Assert.Equal(
             [

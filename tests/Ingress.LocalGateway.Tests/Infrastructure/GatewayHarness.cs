@@ -4,11 +4,11 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Ingress.Config.Loading;
 using Ingress.Config.Model;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Ingress.LocalGateway.Hosting.Reload;
 using Ingress.LocalGateway.Hosting;
 using Ingress.LocalGateway.Hosting.Endpoints;
+using Ingress.LocalGateway.Hosting.Reload;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ingress.LocalGateway.Tests.Infrastructure;
 

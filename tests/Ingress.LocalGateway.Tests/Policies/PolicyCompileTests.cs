@@ -64,7 +64,7 @@ public sealed class PolicyCompileTests
                 route: [{destination: {host: svc}}]
             """);
 
-        Assert.DoesNotContain(diagnostics, d => d.Code == CompileDiagnostics.UnsupportedCode);
+        Assert.DoesNotContain(diagnostics, d => d.Code == GatewayCodes.Unsupported);
         var policies = route.Policies;
         Assert.Equal(TimeSpan.FromSeconds(1), policies.Fault!.Delay);
         Assert.Equal(125_000, policies.Fault.DelayFraction.PerMillion);
@@ -96,7 +96,7 @@ public sealed class PolicyCompileTests
                 route: [{destination: {host: svc}}]
             """);
 
-        var finding = Assert.Single(diagnostics, d => d.Code == CompileDiagnostics.UnsupportedCode);
+        var finding = Assert.Single(diagnostics, d => d.Code == GatewayCodes.Unsupported);
         Assert.Equal("spec.http[0].retries.retryOn", finding.FieldPath);
         Assert.Contains("retryOn condition \"retriable-headers\" is not supported by the local gateway", finding.Message, StringComparison.Ordinal);
     }

@@ -379,7 +379,7 @@ public sealed class LoadBalancingAndPoolTests : IAsyncLifetime
         Assert.Contains(findings, d => d.Code == "ING0201" && d.FieldPath == "spec.trafficPolicy.loadBalancer.consistentHash"
             && d.Message.StartsWith("spec.trafficPolicy.loadBalancer.consistentHash: consistentHash (ring hash and Maglev session affinity;", StringComparison.Ordinal)
             && d.Message.Contains("is not supported by the local gateway", StringComparison.Ordinal));
-        Assert.Contains(findings, d => d.Code == DestinationRuleSupport.NoLocalEffectCode
+        Assert.Contains(findings, d => d.Code == GatewayCodes.NoLocalEffect
             && d.FieldPath == "spec.trafficPolicy.loadBalancer.localityLbSetting"
             && d.Message == "spec.trafficPolicy.loadBalancer: locality load balancing has no effect locally: every local endpoint is in the gateway's own locality");
         Assert.Equal("a /still-served", await BodyOf(gw.Client(80), "/still-served"));

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Security.Authentication;
-using Ingress.LocalGateway.Tests.Infrastructure;
 using Ingress.LocalGateway.Compile;
 using Ingress.LocalGateway.Snapshot.Upstreams;
+using Ingress.LocalGateway.Tests.Infrastructure;
 
 namespace Ingress.LocalGateway.Tests.Upstreams;
 
@@ -178,7 +178,7 @@ public sealed class UpstreamTlsTests : IDisposable
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal(ConnectFailureBody, await response.Content.ReadAsStringAsync());
-        var finding = Assert.Single(gw.Host.Snapshots.Current.Diagnostics, d => d.Code == TrafficPolicyCompiler.TlsCredentialCode);
+        var finding = Assert.Single(gw.Host.Snapshots.Current.Diagnostics, d => d.Code == GatewayCodes.UpstreamTlsCredential);
         Assert.Equal("spec.trafficPolicy.tls: Secret istio-system/nowhere referenced by credentialName not found in the gateway's namespace; " +
             "connections to this destination fail with 503 UF until it is fixed", finding.Message);
         Assert.Empty(backend.Requests);

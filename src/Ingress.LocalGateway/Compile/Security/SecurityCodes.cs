@@ -15,8 +15,8 @@ public static class SecurityCodes
     /// <summary>A RequestAuthentication rule that cannot be used (no keys, bad JWKS, unreachable jwksUri).</summary>
     public const string InvalidJwtRule = "ING0510";
 
-    /// <summary>A PeerAuthentication the sidecar cannot apply.</summary>
-    public const string InvalidPeerAuthentication = "ING0520";
+    // ING0520 was defined for "a PeerAuthentication the sidecar cannot apply" and never reported (validation refuses
+    // those first); it stays unused so that the number never means something else.
 
     /// <summary>Endpoints the gateway should reach with Istio mutual TLS, but it was started without a mesh identity.</summary>
     public const string NoMeshIdentity = "ING0521";

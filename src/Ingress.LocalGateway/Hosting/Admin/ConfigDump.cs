@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using Ingress.Config.GatewayApi;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Ingress.LocalGateway.Snapshot.Routing;
+using Ingress.Config.GatewayApi;
 using Ingress.LocalGateway.Snapshot;
+using Ingress.LocalGateway.Snapshot.Routing;
 using Ingress.LocalGateway.Snapshot.Tracing;
 
 namespace Ingress.LocalGateway.Hosting.Admin;

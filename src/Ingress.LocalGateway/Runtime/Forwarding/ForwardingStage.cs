@@ -58,7 +58,7 @@ public sealed partial class ForwardingStage : IRequestStage
             request.Endpoint?.AddressText ?? "-", cluster.Name, request.ResponseDetails ?? "-", error ?? "-");
     }
 
-    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning,
+    [LoggerMessage(EventId = LogEvents.UpstreamFailure, Level = LogLevel.Warning,
         Message = "Upstream failure {Flags}: {Method} {Authority}{Path} -> {Upstream} ({Cluster}): {Details}: {Error}")]
     private static partial void LogUpstreamFailure(ILogger logger, string flags, string method, string authority, string path,
         string upstream, string cluster, string details, string error);
